@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+// Parsed once at boot; a bad environment fails fast with every problem listed.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: z.string().url(),
+  SCOPES: z.string().min(1).default(
+    "read_products,read_inventory,read_orders,read_customers,write_customers,read_checkouts,write_discounts",
+  ),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  DATABASE_URL: z.string().min(1).default("file:./prisma/dev.sqlite"),
+  // Set: jobs go to BullMQ on Redis and run in `npm run worker` processes.
+  REDIS_URL: z.string().url().optional(),
+  // In-process runner (no REDIS_URL): whether this web process also works the queue.
+  RUN_JOBS_IN_PROCESS: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true"),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
+  WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}

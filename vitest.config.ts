@@ -1,0 +1,34 @@
+import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+const app = fileURLToPath(new URL("./app", import.meta.url));
+
+// Two projects: `unit` is pure code with no I/O; `db` runs against a real, migrated database per test
+// file (SQLite by default, PostgreSQL with TEST_DATABASE=postgres; see tests/setup/).
+export default defineConfig({
+  resolve: { alias: { "~": app } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
+          exclude: ["app/**/*.server.test.ts", "node_modules/**"],
+          setupFiles: ["tests/setup/console.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "db",
+          include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
