@@ -22,6 +22,11 @@ const EnvSchema = z.object({
   JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // Tests and the demo only: send Admin API calls to a local server that plays Shopify.
+  SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
+}).refine((env) => !(env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN), {
+  message: "SHOPIFY_ADMIN_API_ORIGIN is for tests and the demo; it must not be set in production",
+  path: ["SHOPIFY_ADMIN_API_ORIGIN"],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import type { Db } from "~/db.server";
+import type { JobQueue } from "~/jobs/types";
+import { recordDelivery } from "./inbox.server";
+import { isWebhookTopic } from "./topics";
+
+// The webhook endpoint's work: verify (through the Shopify library), record in the inbox, enqueue,
+// answer 200 quickly. Processing happens in a job.
+
+export type AuthenticateWebhook = (request: Request) => Promise<{ shop: string; topic: string; apiVersion: string }>;
+
+export interface ReceiveDeps {
+  db: Db;
+  queue: JobQueue;
+  authenticate: AuthenticateWebhook;
+  maxBodyBytes: number;
+}
+
+const deliveryHeaders = z.object({
+  topic: z.string().min(1),
+  webhookId: z.string().min(1).max(200),
+  eventId: z.string().max(200).nullable(),
+  triggeredAt: z
+    .string()
+    .nullable()
+    .transform((value) => {
+      const date = value ? new Date(value) : null;
+      return date && !Number.isNaN(date.getTime()) ? date : null;
+    }),
+});
+
+const empty = (status: number) => new Response(null, { status });
+
+/** Reads at most `limit` bytes; undefined when the body is larger. */
+async function readBody(request: Request, limit: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > limit) return undefined;
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function receiveWebhook(request: Request, pathTopic: string, deps: ReceiveDeps): Promise<Response> {
+  if (request.method !== "POST") return empty(405);
+  const raw = await readBody(request, deps.maxBodyBytes);
+  if (raw === undefined) return empty(413);
+  // The library answers 400 for a missing HMAC header; a missing signature is an unauthenticated call.
+  if (!request.headers.get("x-shopify-hmac-sha256")) return empty(401);
+
+  const verifiable = new Request(request.url, { method: "POST", headers: request.headers, body: raw });
+  let shop: string;
+  let rejectedBecause: string | undefined;
+  try {
+    ({ shop } = await deps.authenticate(verifiable));
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    // The library parses the body only after the signature and headers check out, so a syntax error
+    // here is a genuine Shopify delivery we cannot read: keep it, marked failed, rather than lose it.
+    if (!(thrown instanceof SyntaxError)) throw thrown;
+    shop = request.headers.get("x-shopify-shop-domain") ?? "";
+    rejectedBecause = `payload is not valid JSON: ${thrown.message}`;
+  }
+
+  const headers = deliveryHeaders.safeParse({
+    topic: request.headers.get("x-shopify-topic"),
+    webhookId: request.headers.get("x-shopify-webhook-id"),
+    eventId: request.headers.get("x-shopify-event-id"),
+    triggeredAt: request.headers.get("x-shopify-triggered-at"),
+  });
+  if (!headers.success || !shop) return empty(400);
+  const { topic } = headers.data;
+  // Each topic has its own path in shopify.app.toml; a mismatch is a misrouted or tampered call.
+  if (topic !== pathTopic) return empty(400);
+  if (!isWebhookTopic(topic)) return empty(404);
+
+  await recordDelivery(deps.db, deps.queue, {
+    shop,
+    topic,
+    webhookId: headers.data.webhookId,
+    eventId: headers.data.eventId,
+    triggeredAt: headers.data.triggeredAt,
+    apiVersion: request.headers.get("x-shopify-api-version") ?? "",
+    payload: raw,
+    rejectedBecause,
+  });
+  return empty(200);
+}

@@ -1,0 +1,180 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { randomUUID } from "node:crypto";
+import type { Db } from "~/db.server";
+import { errorMessage, log } from "~/lib/logger.server";
+import { retryDelayMs } from "./backoff";
+import type { JobDefinition, JobOutcome, JobQueue, JobRequest } from "./types";
+
+// Scale mode: BullMQ on Redis, worked by `npm run worker` processes (ADR 003). BullMQ's open-source
+// edition has no per-group concurrency, so a per-shop limit is a Redis sorted-set semaphore whose
+// entries expire with their lease (a crashed worker cannot hold a slot for ever).
+
+export const QUEUE_NAME = "campaign-pilot";
+
+export function redisConnection(url: string): ConnectionOptions {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    username: parsed.username || undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+    tls: parsed.protocol === "rediss:" ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+interface BullPayload {
+  shop: string | null;
+  payload: unknown;
+}
+
+export class BullJobQueue implements JobQueue {
+  readonly kind = "bullmq" as const;
+  readonly queue: Queue<BullPayload>;
+
+  constructor(connection: ConnectionOptions, prefix = "cp") {
+    this.queue = new Queue<BullPayload>(QUEUE_NAME, { connection, prefix });
+  }
+
+  async enqueue(job: JobRequest): Promise<{ enqueued: boolean }> {
+    const jobId = job.key ? safeJobId(job.key) : undefined;
+    if (jobId && (await this.queue.getJob(jobId))) return { enqueued: false };
+    await this.queue.add(
+      job.name,
+      { shop: job.shop, payload: job.payload ?? {} },
+      {
+        jobId,
+        delay: job.runAt ? Math.max(0, job.runAt.getTime() - Date.now()) : undefined,
+        attempts: job.maxAttempts ?? 8,
+        backoff: { type: "custom" },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    );
+    return { enqueued: true };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+// BullMQ job ids may not contain ":" (its key separator).
+function safeJobId(key: string): string {
+  return key.replace(/:/g, "_");
+}
+
+const ACQUIRE_SLOT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  return 1
+end
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0
+`;
+
+// The two commands the semaphore needs from BullMQ's ioredis connection.
+interface SlotClient {
+  eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
+  zrem(key: string, member: string): Promise<unknown>;
+}
+
+export interface BullWorkerOptions {
+  concurrency: number;
+  perShopConcurrency: number;
+  leaseMs?: number;
+  prefix?: string;
+}
+
+export function startBullWorker(
+  db: Db,
+  queue: BullJobQueue,
+  connection: ConnectionOptions,
+  definitions: Map<string, JobDefinition<unknown>>,
+  options: BullWorkerOptions,
+): Worker<BullPayload> {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const prefix = options.prefix ?? "cp";
+
+  const worker: Worker<BullPayload> = new Worker<BullPayload>(
+    QUEUE_NAME,
+    async (job: Job<BullPayload>, token?: string) => {
+      const definition = definitions.get(job.name);
+      if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
+      const shop = job.data.shop;
+      const client = (await worker.client) as unknown as SlotClient;
+      const slotKey = `${prefix}:shop-slots:${shop ?? "-"}`;
+      const slotMember = `${job.id}`;
+      const acquire = () =>
+        client.eval(
+          ACQUIRE_SLOT,
+          1,
+          slotKey,
+          Date.now(),
+          Date.now() + leaseMs,
+          slotMember,
+          options.perShopConcurrency,
+          leaseMs * 2,
+        );
+      if (!(await acquire())) {
+        // The shop is at its limit: come back shortly without spending an attempt.
+        await job.moveToDelayed(Date.now() + 250 + Math.random() * 500, token);
+        throw new DelayedError();
+      }
+      const heartbeat = async () => {
+        await acquire();
+        await job.extendLock(token ?? "", leaseMs).catch(() => undefined);
+      };
+      const attempt = job.attemptsMade + 1;
+      const maxAttempts = job.opts.attempts ?? 1;
+      const context = { db, queue, shop, attempt, maxAttempts, heartbeat };
+      let outcome: JobOutcome;
+      const parsed = definition.payload.safeParse(job.data.payload);
+      try {
+        outcome = parsed.success
+          ? await definition.perform(parsed.data, context)
+          : { status: "fail", reason: `invalid payload: ${parsed.error.issues[0]?.message}` };
+      } catch (error) {
+        outcome = { status: "retry", reason: errorMessage(error) };
+      } finally {
+        await client.zrem(slotKey, slotMember);
+      }
+      if (outcome.status === "done") return;
+      const givingUp = outcome.status === "fail" || attempt >= maxAttempts;
+      if (givingUp) {
+        if (definition.onGiveUp && parsed.success) {
+          await definition.onGiveUp(parsed.data, context, outcome.reason).catch((error: unknown) =>
+            log.error("worker: onGiveUp failed", { job: job.name, error: errorMessage(error) }),
+          );
+        }
+        throw new UnrecoverableError(outcome.reason);
+      }
+      const error = new Error(outcome.reason) as Error & { retryDelayMs?: number };
+      error.retryDelayMs = outcome.status === "retry" ? outcome.delayMs : undefined;
+      throw error;
+    },
+    {
+      connection,
+      prefix,
+      concurrency: options.concurrency,
+      lockDuration: leaseMs,
+      name: workerId,
+      settings: {
+        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+          (err as { retryDelayMs?: number } | undefined)?.retryDelayMs ?? retryDelayMs(attemptsMade),
+      },
+    },
+  );
+  worker.on("failed", (job, error) => {
+    if (job) log.warn("job failed", { job: job.name, id: job.id, attempts: job.attemptsMade, reason: error.message });
+  });
+  worker.on("error", (error) => log.error("worker error", { error: errorMessage(error) }));
+  return worker;
+}

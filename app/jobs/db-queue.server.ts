@@ -1,0 +1,248 @@
+import { randomUUID } from "node:crypto";
+import type { Job } from "@prisma/client";
+import { type Db, isUniqueViolation } from "~/db.server";
+import { errorMessage, log } from "~/lib/logger.server";
+import { retryDelayMs } from "./backoff";
+import type { JobDefinition, JobOutcome, JobQueue, JobRequest } from "./types";
+
+// The default queue: jobs are rows in the Job table, worked by a runner inside the web process.
+// Rows survive restarts; a job that was running when the process died is taken up again (its lease
+// expires, or at once on SQLite where only one process works the queue).
+
+export class DbJobQueue implements JobQueue {
+  readonly kind = "database" as const;
+  private listeners = new Set<() => void>();
+
+  constructor(private readonly db: Db) {}
+
+  async enqueue(job: JobRequest): Promise<{ enqueued: boolean }> {
+    try {
+      await this.db.job.create({
+        data: {
+          name: job.name,
+          shop: job.shop,
+          key: job.key ?? null,
+          payload: JSON.stringify(job.payload ?? {}),
+          runAt: job.runAt ?? new Date(),
+          ...(job.maxAttempts && { maxAttempts: job.maxAttempts }),
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return { enqueued: false };
+      throw error;
+    }
+    for (const wake of this.listeners) wake();
+    return { enqueued: true };
+  }
+
+  onEnqueue(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}
+
+export interface RunnerOptions {
+  concurrency: number;
+  perShopConcurrency: number;
+  pollIntervalMs?: number;
+  leaseMs?: number;
+  /** SQLite: one process works the queue, so every `running` row at start is an orphan. */
+  reclaimAllOnStart?: boolean;
+  /** Housekeeping run every minute (e.g. re-enqueue stuck webhook deliveries). */
+  maintenance?: () => Promise<void>;
+}
+
+export class DbJobRunner {
+  private readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly runningPerShop = new Map<string, number>();
+  private stopped = true;
+  private wakeUp: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private lastMaintenance = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queue: DbJobQueue,
+    private readonly definitions: Map<string, JobDefinition<unknown>>,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    await this.reclaimOrphans(this.options.reclaimAllOnStart ?? false);
+    this.unsubscribe = this.queue.onEnqueue(() => this.wakeUp?.());
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, then waits for the jobs in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.wakeUp?.();
+    await this.loopDone;
+    await Promise.allSettled(this.running.values());
+  }
+
+  /** Works the queue until nothing is due (tests and scripts). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const claimed = await this.claimAndStart();
+      if (claimed === 0 && this.running.size === 0) return;
+      if (this.running.size > 0) await Promise.race(this.running.values());
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const pollMs = this.options.pollIntervalMs ?? 1_000;
+    while (!this.stopped) {
+      try {
+        await this.maybeMaintain();
+        const claimed = await this.claimAndStart();
+        if (claimed > 0 && this.running.size < this.options.concurrency) continue;
+      } catch (error) {
+        log.error("job runner: claim failed", { error: errorMessage(error) });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        // A finishing job frees a slot: look again at once.
+        if (this.running.size > 0) void Promise.race(this.running.values()).then(this.wakeUp);
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private async maybeMaintain(): Promise<void> {
+    if (Date.now() - this.lastMaintenance < 60_000) return;
+    this.lastMaintenance = Date.now();
+    await this.reclaimOrphans(false);
+    await this.options.maintenance?.();
+    await this.db.job.deleteMany({
+      where: { status: "succeeded", finishedAt: { lt: new Date(Date.now() - 7 * 24 * 3600_000) } },
+    });
+  }
+
+  private async reclaimOrphans(all: boolean): Promise<void> {
+    const { count } = await this.db.job.updateMany({
+      where: {
+        status: "running",
+        ...(all ? {} : { lockedAt: { lt: new Date(Date.now() - this.leaseMs) } }),
+      },
+      data: { status: "queued", lockedAt: null, lockedBy: null },
+    });
+    if (count) log.warn("job runner: resumed interrupted jobs", { count });
+  }
+
+  private async claimAndStart(): Promise<number> {
+    const free = this.options.concurrency - this.running.size;
+    if (free <= 0) return 0;
+    const candidates = await this.db.job.findMany({
+      where: { status: "queued", runAt: { lte: new Date() } },
+      orderBy: [{ runAt: "asc" }, { createdAt: "asc" }],
+      take: free * 4,
+    });
+    let started = 0;
+    for (const candidate of candidates) {
+      if (started >= free) break;
+      const shopKey = candidate.shop ?? "";
+      if ((this.runningPerShop.get(shopKey) ?? 0) >= this.options.perShopConcurrency) continue;
+      const { count } = await this.db.job.updateMany({
+        where: { id: candidate.id, status: "queued" },
+        data: { status: "running", lockedAt: new Date(), lockedBy: this.workerId, attempts: { increment: 1 } },
+      });
+      if (count === 0) continue; // another runner took it
+      started++;
+      this.runningPerShop.set(shopKey, (this.runningPerShop.get(shopKey) ?? 0) + 1);
+      const run = this.execute({ ...candidate, attempts: candidate.attempts + 1 }).finally(() => {
+        this.running.delete(candidate.id);
+        this.runningPerShop.set(shopKey, (this.runningPerShop.get(shopKey) ?? 1) - 1);
+      });
+      this.running.set(candidate.id, run);
+    }
+    return started;
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const definition = this.definitions.get(job.name);
+    const maxAttempts = job.maxAttempts;
+    if (!definition) {
+      await this.finish(job, { status: "fail", reason: `no job named ${job.name}` });
+      return;
+    }
+    const context = {
+      db: this.db,
+      queue: this.queue,
+      shop: job.shop,
+      attempt: job.attempts,
+      maxAttempts,
+      heartbeat: async () => {
+        await this.db.job.updateMany({
+          where: { id: job.id, lockedBy: this.workerId },
+          data: { lockedAt: new Date() },
+        });
+      },
+    };
+    let outcome: JobOutcome;
+    let payload: unknown;
+    try {
+      const parsed = definition.payload.safeParse(JSON.parse(job.payload));
+      if (!parsed.success) {
+        outcome = { status: "fail", reason: `invalid payload: ${parsed.error.issues[0]?.message}` };
+      } else {
+        payload = parsed.data;
+        outcome = await definition.perform(payload, context);
+      }
+    } catch (error) {
+      outcome = { status: "retry", reason: errorMessage(error) };
+    }
+    const gaveUp = await this.finish(job, outcome);
+    if (gaveUp && definition.onGiveUp && payload !== undefined) {
+      try {
+        await definition.onGiveUp(payload, context, gaveUp);
+      } catch (error) {
+        log.error("job runner: onGiveUp failed", { job: job.name, id: job.id, error: errorMessage(error) });
+      }
+    }
+  }
+
+  /** Records the outcome; returns the reason when the job has failed for good. */
+  private async finish(job: Job, outcome: JobOutcome): Promise<string | undefined> {
+    const where = { id: job.id, lockedBy: this.workerId };
+    if (outcome.status === "done") {
+      await this.db.job.updateMany({
+        where,
+        data: { status: "succeeded", finishedAt: new Date(), lockedAt: null, lastError: null },
+      });
+      return undefined;
+    }
+    if (outcome.status === "retry" && job.attempts < job.maxAttempts) {
+      const delay = outcome.delayMs ?? retryDelayMs(job.attempts);
+      await this.db.job.updateMany({
+        where,
+        data: { status: "queued", runAt: new Date(Date.now() + delay), lockedAt: null, lockedBy: null, lastError: outcome.reason },
+      });
+      log.warn("job will retry", { job: job.name, id: job.id, attempt: job.attempts, delayMs: delay, reason: outcome.reason });
+      return undefined;
+    }
+    await this.db.job.updateMany({
+      where,
+      data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: outcome.reason },
+    });
+    log.warn("job failed", { job: job.name, id: job.id, attempts: job.attempts, reason: outcome.reason });
+    return outcome.reason;
+  }
+}

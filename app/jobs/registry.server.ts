@@ -1,0 +1,18 @@
+import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
+import { processWebhookJob } from "~/ingest/process-webhook.server";
+import type { JobDefinition } from "./types";
+
+// Every job the workers know. A job enqueued under another name fails terminally.
+// Each definition validates its own payload with its zod schema, so erasing the type here is safe.
+const erase = <P>(definition: JobDefinition<P>) => definition as unknown as JobDefinition<unknown>;
+
+const definitions = [
+  erase(processWebhookJob),
+  erase(backfillNextJob),
+  erase(backfillPollJob),
+  erase(backfillDownloadJob),
+];
+
+export function jobDefinitions(): Map<string, JobDefinition<unknown>> {
+  return new Map(definitions.map((definition) => [definition.name, definition]));
+}

@@ -1,0 +1,74 @@
+import { db, readyDb } from "~/db.server";
+import { env, isPostgresUrl } from "~/env.server";
+import { requeueStuckDeliveries } from "~/ingest/inbox.server";
+import { log } from "~/lib/logger.server";
+import { BullJobQueue, redisConnection, startBullWorker } from "./bullmq-queue.server";
+import { DbJobQueue, DbJobRunner } from "./db-queue.server";
+import { jobDefinitions } from "./registry.server";
+import type { JobQueue } from "./types";
+
+// Chooses the queue from the environment: BullMQ when REDIS_URL is set, else the database queue
+// worked in-process. Web code only enqueues; runners are started by server.mjs or worker.mjs.
+
+declare global {
+  var __jobQueue: JobQueue | undefined;
+}
+
+export function jobQueue(): JobQueue {
+  if (!globalThis.__jobQueue) {
+    const { REDIS_URL } = env();
+    globalThis.__jobQueue = REDIS_URL ? new BullJobQueue(redisConnection(REDIS_URL)) : new DbJobQueue(db());
+  }
+  return globalThis.__jobQueue;
+}
+
+export interface BackgroundWork {
+  stop(): Promise<void>;
+}
+
+/** In the web process: work the database queue here (default mode) unless told not to. */
+export async function startInProcessJobs(): Promise<BackgroundWork | undefined> {
+  const config = env();
+  if (config.REDIS_URL || !config.RUN_JOBS_IN_PROCESS) return undefined;
+  return startDbRunner();
+}
+
+export async function startDbRunner(): Promise<DbJobRunner> {
+  const config = env();
+  const client = await readyDb();
+  const queue = jobQueue();
+  if (!(queue instanceof DbJobQueue)) throw new Error("the database runner needs the database queue");
+  const runner = new DbJobRunner(client, queue, jobDefinitions(), {
+    concurrency: config.JOB_CONCURRENCY,
+    perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
+    reclaimAllOnStart: !isPostgresUrl(config.DATABASE_URL),
+    maintenance: async () => {
+      await requeueStuckDeliveries(client, queue);
+    },
+  });
+  await runner.start();
+  log.info("jobs: in-process runner started", { concurrency: config.JOB_CONCURRENCY });
+  return runner;
+}
+
+/** `npm run worker`: BullMQ workers on Redis (scale mode). */
+export async function startQueueWorker(): Promise<BackgroundWork> {
+  const config = env();
+  if (!config.REDIS_URL) throw new Error("npm run worker needs REDIS_URL (without it, jobs run inside the web process)");
+  const client = await readyDb();
+  const queue = jobQueue() as BullJobQueue;
+  const worker = startBullWorker(client, queue, redisConnection(config.REDIS_URL), jobDefinitions(), {
+    concurrency: config.JOB_CONCURRENCY,
+    perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
+  });
+  await requeueStuckDeliveries(client, queue);
+  const sweeper = setInterval(() => void requeueStuckDeliveries(client, queue).catch(() => undefined), 60_000);
+  log.info("jobs: BullMQ worker started", { concurrency: config.JOB_CONCURRENCY });
+  return {
+    async stop() {
+      clearInterval(sweeper);
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

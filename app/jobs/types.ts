@@ -1,0 +1,51 @@
+import type { z } from "zod";
+import type { Db } from "~/db.server";
+
+export interface JobRequest {
+  name: string;
+  shop: string | null;
+  payload: unknown;
+  /** Idempotency: a second enqueue with the same key is ignored while the first is known. */
+  key?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+/** Expected outcomes are values. A thrown error is unexpected and retried like `retry`. */
+export type JobOutcome =
+  | { status: "done" }
+  | { status: "retry"; reason: string; delayMs?: number }
+  | { status: "fail"; reason: string };
+
+export const done: JobOutcome = { status: "done" };
+export const retry = (reason: string, delayMs?: number): JobOutcome => ({ status: "retry", reason, delayMs });
+export const fail = (reason: string): JobOutcome => ({ status: "fail", reason });
+
+export interface JobQueue {
+  readonly kind: "database" | "bullmq";
+  enqueue(job: JobRequest): Promise<{ enqueued: boolean }>;
+  close(): Promise<void>;
+}
+
+export interface JobContext {
+  db: Db;
+  queue: JobQueue;
+  shop: string | null;
+  attempt: number;
+  maxAttempts: number;
+  /** Long jobs call this now and then so their lease is not taken over. */
+  heartbeat(): Promise<void>;
+}
+
+export interface JobDefinition<P = unknown> {
+  name: string;
+  payload: z.ZodType<P>;
+  maxAttempts?: number;
+  perform(payload: P, context: JobContext): Promise<JobOutcome>;
+  /** Runs once when the job fails for good (terminal failure or attempts exhausted). */
+  onGiveUp?(payload: P, context: JobContext, reason: string): Promise<void>;
+}
+
+export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
+  return definition;
+}
