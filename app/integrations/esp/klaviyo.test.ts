@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createKlaviyoAdapter, KLAVIYO_RATE_LIMITS } from "./klaviyo";
-import { type FakeProvider, startFakeProvider } from "./testing/fake-provider";
+import { dig, type FakeProvider, startFakeProvider } from "./testing/fake-provider";
 import { sampleEmail } from "./testing/messages";
 import { loadContract } from "./testing/openapi-contract";
 import { IDEMPOTENCY_HEADER } from "./types";
@@ -41,30 +41,30 @@ describe("Klaviyo adapter: send as an event", () => {
     expect(request.operation).toBe("create_event");
     expect(request.headers.revision).toBe("2026-07-15");
     expect(request.headers.authorization).toBe("Klaviyo-API-Key pk_test_0123456789");
-    const attributes = (request.json as { data: { attributes: Record<string, any> } }).data.attributes;
-    expect(attributes.unique_id).toBe(message.idempotencyKey);
-    expect(attributes.metric.data.attributes.name).toBe("Campaign Pilot Email");
-    expect(attributes.profile.data.attributes).toEqual({ email: message.to.email });
-    expect(attributes.properties).toMatchObject({
+    const attributes = dig(request.json, "data", "attributes");
+    expect(dig(attributes, "unique_id")).toBe(message.idempotencyKey);
+    expect(dig(attributes, "metric", "data", "attributes", "name")).toBe("Campaign Pilot Email");
+    expect(dig(attributes, "profile", "data", "attributes")).toEqual({ email: message.to.email });
+    expect(dig(attributes, "properties")).toMatchObject({
       Subject: message.subject,
       UnsubscribeUrl: `https://app.example/email/unsubscribe?t=${message.idempotencyKey}`,
       IdempotencyKey: message.idempotencyKey,
       campaignId: "c42",
       $extra: { html: message.html, text: message.text, headers: { [IDEMPOTENCY_HEADER]: message.idempotencyKey } },
     });
-    expect(attributes.time).toBe(new Date(clock).toISOString());
+    expect(dig(attributes, "time")).toBe(new Date(clock).toISOString());
   });
 
   it("records consent first when the connection asks for it, into the configured list", async () => {
     const message = sampleEmail();
     expect(await adapter({ consent: "subscribe", listId: "Y6nRLr" }).send(message)).toMatchObject({ ok: true });
     expect(fake.requests.map((request) => request.operation)).toEqual(["bulk_subscribe_profiles", "create_event"]);
-    const job = fake.requests[0].json as { data: { attributes: any; relationships: any } };
-    expect(job.data.attributes.profiles.data[0].attributes).toEqual({
+    const job = fake.requests[0].json;
+    expect(dig(job, "data", "attributes", "profiles", "data", 0, "attributes")).toEqual({
       email: message.to.email,
       subscriptions: { email: { marketing: { consent: "SUBSCRIBED" } } },
     });
-    expect(job.data.relationships.list.data).toEqual({ type: "list", id: "Y6nRLr" });
+    expect(dig(job, "data", "relationships", "list", "data")).toEqual({ type: "list", id: "Y6nRLr" });
   });
 
   it("does not send the event when recording consent fails", async () => {
@@ -97,8 +97,8 @@ describe("Klaviyo adapter: batches and limits", () => {
     const messages = [sampleEmail(), sampleEmail(), sampleEmail({ to: { email: "bad" } })];
     const results = await adapter({ consent: "subscribe" }).sendBatch!(messages);
     expect(fake.requests.map((request) => request.operation)).toEqual(["bulk_subscribe_profiles", "bulk_create_events"]);
-    const entries = (fake.requests[1].json as any).data.attributes["events-bulk-create"].data;
-    expect(entries.map((entry: any) => entry.attributes.events.data[0].attributes.unique_id)).toEqual([messages[0].idempotencyKey, messages[1].idempotencyKey]);
+    const entries = dig(fake.requests[1].json, "data", "attributes", "events-bulk-create", "data") as unknown[];
+    expect(entries.map((entry) => dig(entry, "attributes", "events", "data", 0, "attributes", "unique_id"))).toEqual([messages[0].idempotencyKey, messages[1].idempotencyKey]);
     expect(results).toEqual([
       { ok: true, providerMessageId: messages[0].idempotencyKey },
       { ok: true, providerMessageId: messages[1].idempotencyKey },
