@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ESP_SECRET_FIELDS, EspConnectionSchema, parseConnection } from "./connection";
 import { createEspAdapter } from "./factory";
 import { ESP_IDS, checkOutgoing } from "./types";
+import * as publicApi from "./index";
 import { sampleEmail } from "./testing/messages";
 
 const inputs = {
@@ -50,6 +51,15 @@ describe("connections and the factory", () => {
       }),
     );
     expect(batching).toEqual({ smtp: undefined, klaviyo: 1000, sendgrid: 1000, postmark: 500, mandrill: undefined });
+  });
+});
+
+describe("public surface", () => {
+  it("exports the port, the factory, the helpers and the webhook parsers from index", () => {
+    for (const name of ["createEspAdapter", "parseConnection", "retryDecision", "createRateLimiter", "parseEspWebhook", "parseSendgridWebhook", "checkOutgoing"]) {
+      expect(typeof (publicApi as Record<string, unknown>)[name]).toBe("function");
+    }
+    expect(publicApi.ESP_EVENT_TYPES).toContain("complaint");
   });
 });
 
