@@ -5,6 +5,8 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   serverModuleFormat: "esm",
   serverPlatform: "node",
+  // JSON must be bundled: Node's ESM loader refuses a bare JSON import without an import attribute.
+  serverDependenciesToBundle: [/^@shopify\/polaris\/locales\//],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

@@ -1,20 +1,69 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { env, isPostgresUrl } from "./env.server";
 
 export type Db = PrismaClient;
 
+/**
+ * The raw driver beside Prisma, for the few hot paths where Prisma's per-query cost is too high
+ * (the webhook acknowledgement; ADR 002). SQLite shares Prisma's own connection, so there is one
+ * writer and no lock waits; PostgreSQL gets a small pool of its own.
+ */
+export type RawDriver = { kind: "sqlite"; connection: () => BetterSqlite3.Database } | { kind: "postgres"; pool: pg.Pool };
+
+type SqliteAdapterFactory = PrismaBetterSQLite3;
+
+// Wraps Prisma's adapter factory to keep a handle on the better-sqlite3 connection it opens.
+class SqliteFactoryWithHandle {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  connection: BetterSqlite3.Database | undefined;
+
+  constructor(private readonly inner: SqliteAdapterFactory) {
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect() {
+    const adapter = await this.inner.connect();
+    this.connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    return adapter;
+  }
+
+  connectToShadowDb() {
+    return this.inner.connectToShadowDb();
+  }
+}
+
+export interface DbWithDriver {
+  db: Db;
+  driver: RawDriver;
+}
+
 // Prisma fixes the provider in a generated client, so PostgreSQL uses a second client generated from
 // the derived schema (scripts/db.mjs). Its model API is identical; the cast keeps one type (ADR 002).
-export function createDb(url: string): Db {
+export function createDb(url: string): DbWithDriver {
   if (isPostgresUrl(url)) {
     const require = createRequire(import.meta.url);
     const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as Db;
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as Db;
+    return { db: client, driver: { kind: "postgres", pool: new pg.Pool({ connectionString: url, max: 4 }) } };
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const factory = new SqliteFactoryWithHandle(new PrismaBetterSQLite3({ url }));
+  const client = new PrismaClient({ adapter: factory as unknown as SqliteAdapterFactory });
+  return {
+    db: client,
+    driver: {
+      kind: "sqlite",
+      connection: () => {
+        if (!factory.connection) throw new Error("the database is not connected yet (await readyDb())");
+        return factory.connection;
+      },
+    },
+  };
 }
 
 /** WAL lets readers run beside the writer; NORMAL sync is durable across process crashes. */
@@ -26,24 +75,43 @@ export async function prepareDb(db: Db, url: string): Promise<void> {
 }
 
 declare global {
-  var __db: Db | undefined;
+  var __db: DbWithDriver | undefined;
   var __dbReady: Promise<void> | undefined;
 }
 
-// One client per process (kept across dev rebuilds on globalThis).
-export function db(): Db {
+function instance(): DbWithDriver {
   if (!globalThis.__db) {
     const url = env().DATABASE_URL;
     globalThis.__db = createDb(url);
-    globalThis.__dbReady = prepareDb(globalThis.__db, url);
+    globalThis.__dbReady = prepareDb(globalThis.__db.db, url);
   }
   return globalThis.__db;
 }
 
+// One client per process (kept across dev rebuilds on globalThis).
+export function db(): Db {
+  return instance().db;
+}
+
 export async function readyDb(): Promise<Db> {
-  const client = db();
+  const { db: client } = instance();
   await globalThis.__dbReady;
   return client;
+}
+
+export async function rawDriver(): Promise<RawDriver> {
+  const { driver } = instance();
+  await globalThis.__dbReady;
+  return driver;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const current = globalThis.__db;
+  globalThis.__db = undefined;
+  globalThis.__dbReady = undefined;
+  if (!current) return;
+  await current.db.$disconnect();
+  if (current.driver.kind === "postgres") await current.driver.pool.end();
 }
 
 export function isUniqueViolation(error: unknown): boolean {

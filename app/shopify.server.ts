@@ -5,6 +5,7 @@ import { db } from "./db.server";
 import { env } from "./env.server";
 import { SHOPIFY_API_VERSION } from "./integrations/shopify/api-version";
 import { jobQueue } from "./jobs/runtime.server";
+import { CachedSessionStorage } from "./shops/cached-session-storage.server";
 import { onAppInstalled } from "./shops/install.server";
 
 // The one shopifyApp() instance; everything else imports from here. Created on first use so that
@@ -18,7 +19,7 @@ function createShopifyApp() {
     scopes: config.SCOPES.split(","),
     appUrl: config.SHOPIFY_APP_URL,
     authPathPrefix: "/auth",
-    sessionStorage: new PrismaSessionStorage(db()),
+    sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
     distribution: AppDistribution.AppStore,
     future: { expiringOfflineAccessTokens: true },
     logger: { level: config.LOG_LEVEL === "debug" ? 3 : 0 },

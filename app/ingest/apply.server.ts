@@ -1,7 +1,7 @@
 import type { JobQueue } from "~/jobs/types";
 import { markUninstalled, updateScopes } from "~/shops/shops.server";
 import { onBulkOperationFinished } from "./backfill/backfill.server";
-import type { MirrorContext } from "./mirror/context";
+import type { ApplyOutcome, MirrorContext } from "./mirror/context";
 import { applyEmailConsent, deleteCustomer, upsertCustomer } from "./mirror/customers.server";
 import { applyRefund, upsertCheckout, upsertOrder } from "./mirror/orders.server";
 import { applyInventoryLevel, deleteProduct, upsertProduct } from "./mirror/products.server";
@@ -13,7 +13,7 @@ export interface ApplyContext extends MirrorContext {
 }
 
 /** Executes one parsed webhook. Every command is idempotent and ignores stale data. */
-export async function applyCommand(ctx: ApplyContext, command: IngestCommand): Promise<string> {
+export async function applyCommand(ctx: ApplyContext, command: IngestCommand): Promise<ApplyOutcome> {
   switch (command.kind) {
     case "upsertProduct":
       return upsertProduct(ctx, command.product);

@@ -1,5 +1,7 @@
-import { type Db, isUniqueViolation } from "~/db.server";
+import { randomUUID } from "node:crypto";
+import type { Db, RawDriver } from "~/db.server";
 import type { JobQueue } from "~/jobs/types";
+import { insertDelivery } from "./inbox-writer.server";
 import { PROCESS_WEBHOOK, processWebhookKey } from "./process-webhook.server";
 
 export interface Delivery {
@@ -16,43 +18,49 @@ export interface Delivery {
 
 export type RecordOutcome = "recorded" | "duplicate";
 
+const PROCESS_ATTEMPTS = 10;
+
 /**
  * Records a verified delivery exactly once (unique per shop + webhook id, and per topic + event id)
- * and makes sure a job will process it. Shopify retries until it gets a 2xx, so a duplicate of a
- * delivery that is still unprocessed is enqueued again (the job key makes that a no-op if queued).
+ * and makes sure a job will process it. With the database queue the job row is written in the same
+ * transaction. Shopify retries until it gets a 2xx, so a duplicate of a delivery that is still
+ * unprocessed is enqueued again (the job key makes that a no-op while the job exists).
  */
-export async function recordDelivery(db: Db, queue: JobQueue, delivery: Delivery): Promise<RecordOutcome> {
+export async function recordDelivery(driver: RawDriver, queue: JobQueue, delivery: Delivery): Promise<RecordOutcome> {
+  const id = randomUUID();
   const rejected = delivery.rejectedBecause;
-  try {
-    const event = await db.webhookEvent.create({
-      data: {
-        shop: delivery.shop,
-        topic: delivery.topic,
-        webhookId: delivery.webhookId,
-        eventId: delivery.eventId,
-        triggeredAt: delivery.triggeredAt,
-        apiVersion: delivery.apiVersion,
-        payload: delivery.payload,
-        ...(rejected && { status: "failed", lastError: rejected, processedAt: new Date() }),
-      },
-      select: { id: true },
-    });
-    if (!rejected) await enqueueProcessing(queue, delivery.shop, event.id);
-    return "recorded";
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-  }
-  const existing = await db.webhookEvent.findFirst({
-    where: {
+  const jobInSameWrite = queue.kind === "database" && !rejected;
+  const result = await insertDelivery(
+    driver,
+    {
+      id,
       shop: delivery.shop,
-      OR: [
-        { webhookId: delivery.webhookId },
-        ...(delivery.eventId ? [{ topic: delivery.topic, eventId: delivery.eventId }] : []),
-      ],
+      topic: delivery.topic,
+      webhookId: delivery.webhookId,
+      eventId: delivery.eventId,
+      triggeredAt: delivery.triggeredAt,
+      apiVersion: delivery.apiVersion,
+      payload: delivery.payload,
+      status: rejected ? "failed" : "received",
+      lastError: rejected ?? null,
+      receivedAt: new Date(),
     },
-    select: { id: true, status: true },
-  });
-  if (existing?.status === "received") await enqueueProcessing(queue, delivery.shop, existing.id);
+    jobInSameWrite
+      ? {
+          id: randomUUID(),
+          name: PROCESS_WEBHOOK,
+          key: processWebhookKey(id),
+          payload: JSON.stringify({ webhookEventId: id }),
+          maxAttempts: PROCESS_ATTEMPTS,
+        }
+      : null,
+  );
+  if (result.inserted) {
+    if (jobInSameWrite) queue.notify?.();
+    else if (!rejected) await enqueueProcessing(queue, delivery.shop, id);
+    return "recorded";
+  }
+  if (result.existing?.status === "received") await enqueueProcessing(queue, delivery.shop, result.existing.id);
   return "duplicate";
 }
 
@@ -62,13 +70,13 @@ async function enqueueProcessing(queue: JobQueue, shop: string, webhookEventId: 
     shop,
     payload: { webhookEventId },
     key: processWebhookKey(webhookEventId),
-    maxAttempts: 10,
+    maxAttempts: PROCESS_ATTEMPTS,
   });
 }
 
 /**
- * Deliveries recorded but never enqueued (a crash between the two, or a lost Redis) are enqueued
- * again by this sweep, which the runners call at start and every minute.
+ * Deliveries recorded but never enqueued (a lost Redis, or a job row removed) are enqueued again by
+ * this sweep, which the runners call at start and every minute.
  */
 export async function requeueStuckDeliveries(db: Db, queue: JobQueue, olderThanMs = 30_000): Promise<number> {
   const stuck = await db.webhookEvent.findMany({

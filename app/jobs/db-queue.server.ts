@@ -31,8 +31,12 @@ export class DbJobQueue implements JobQueue {
       if (isUniqueViolation(error)) return { enqueued: false };
       throw error;
     }
-    for (const wake of this.listeners) wake();
+    this.notify();
     return { enqueued: true };
+  }
+
+  notify(): void {
+    for (const wake of this.listeners) wake();
   }
 
   onEnqueue(listener: () => void): () => void {

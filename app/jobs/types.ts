@@ -24,6 +24,8 @@ export const fail = (reason: string): JobOutcome => ({ status: "fail", reason })
 export interface JobQueue {
   readonly kind: "database" | "bullmq";
   enqueue(job: JobRequest): Promise<{ enqueued: boolean }>;
+  /** Tells a local runner that job rows were written directly (the webhook fast path). */
+  notify?(): void;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { db } from "~/db.server";
+import { rawDriver } from "~/db.server";
 import { env } from "~/env.server";
 import { receiveWebhook } from "~/ingest/receive.server";
 import { jobQueue } from "~/jobs/runtime.server";
@@ -8,7 +8,7 @@ import { authenticate } from "~/shopify.server";
 // Every subscription in shopify.app.toml posts to /webhooks/<topic>; one route serves them all (ADR 002).
 export async function action({ request, params }: ActionFunctionArgs) {
   return receiveWebhook(request, params["*"] ?? "", {
-    db: db(),
+    driver: await rawDriver(),
     queue: jobQueue(),
     authenticate: authenticate.webhook,
     maxBodyBytes: env().WEBHOOK_MAX_BYTES,

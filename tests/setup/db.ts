@@ -1,6 +1,7 @@
 // Runs before each db test file: a fresh database of its own and a test environment. Nothing is
 // shared between files, so files run in parallel.
 import { afterAll, expect } from "vitest";
+import { disconnectDb } from "~/db.server";
 import { createTestDatabase } from "../support/databases";
 import { testEnv } from "../support/env";
 
@@ -8,7 +9,6 @@ const database = await createTestDatabase(expect.getState().testPath?.split("/")
 Object.assign(process.env, testEnv({ DATABASE_URL: database.url }));
 
 afterAll(async () => {
-  await (globalThis as { __db?: { $disconnect(): Promise<void> } }).__db?.$disconnect();
-  (globalThis as { __db?: unknown }).__db = undefined;
+  await disconnectDb();
   await database.drop();
 });

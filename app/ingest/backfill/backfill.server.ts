@@ -6,11 +6,11 @@ import type { Db } from "~/db.server";
 import { adminForShop, describeAdminError, isRetryable, type AdminGraphql } from "~/integrations/shopify/admin.server";
 import { bulkOperationRunQuery } from "~/integrations/shopify/operations/bulk-operation-run-query";
 import { bulkOperationStatus } from "~/integrations/shopify/operations/bulk-operation-status";
-import { parseJsonLossless } from "~/lib/json";
+import { tryParseJson } from "~/lib/json";
 import { log } from "~/lib/logger.server";
 import { defineJob, done, fail, retry, type JobContext, type JobOutcome, type JobQueue } from "~/jobs/types";
 import { ensureShop, isInstalled } from "~/shops/shops.server";
-import type { MirrorContext } from "../mirror/context";
+import type { ApplyOutcome, MirrorContext } from "../mirror/context";
 import { upsertCustomer } from "../mirror/customers.server";
 import { upsertOrder, upsertOrderLine } from "../mirror/orders.server";
 import { addCollectionMembership, clearCollectionMemberships, upsertProduct, upsertVariant } from "../mirror/products.server";
@@ -48,9 +48,9 @@ export async function onBulkOperationFinished(
   queue: JobQueue,
   shop: string,
   finished: { bulkOperationId: string; status: string; errorCode: string | null },
-): Promise<"applied" | "stale"> {
+): Promise<ApplyOutcome> {
   const run = await db.backfillRun.findFirst({ where: { shop, bulkOperationId: finished.bulkOperationId } });
-  if (!run || run.status !== "running") return "stale"; // not ours, or already handled by polling
+  if (!run || run.status !== "running") return "ignored"; // not ours, or already handled by polling
   await queue.enqueue({ name: DOWNLOAD, shop, payload: { runId: run.id }, key: `backfill-download:${run.id}` });
   return "applied";
 }
@@ -160,7 +160,8 @@ export const backfillDownloadJob = defineJob({
 });
 
 async function finishRun(db: Db, queue: JobQueue, run: BackfillRun, status: "completed" | "failed", error?: string) {
-  await db.backfillRun.update({ where: { id: run.id }, data: { status, error: error ?? null, finishedAt: new Date() } });
+  // A completed run keeps the note about rejected lines, if any.
+  await db.backfillRun.update({ where: { id: run.id }, data: { status, finishedAt: new Date(), ...(error && { error }) } });
   log.info("backfill finished", { shop: run.shop, resource: run.resource, status });
   await queue.enqueue({ name: NEXT, shop: run.shop, payload: { shop: run.shop } });
 }
@@ -193,7 +194,8 @@ async function importJsonl(
   for await (const text of lines) {
     lineNumber++;
     if (lineNumber <= run.processedCount || !text.trim()) continue;
-    const parsed = parseBulkLine(parseJsonLossless(text));
+    const json = tryParseJson(text);
+    const parsed = json.ok ? parseBulkLine(json.value) : ({ ok: false, reason: `not JSON: ${json.error}` } as const);
     if (parsed.ok) await applier.apply(parsed.line);
     else {
       rejected++;

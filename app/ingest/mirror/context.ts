@@ -9,7 +9,8 @@ export interface MirrorContext {
   observedAt: Date;
 }
 
-export type ApplyOutcome = "applied" | "stale" | "deleted";
+/** applied; stale: older than what is stored; deleted: the record is a tombstone; ignored: not ours. */
+export type ApplyOutcome = "applied" | "stale" | "deleted" | "ignored";
 
 /**
  * Webhooks arrive out of order; a payload older than what we store must not overwrite it.

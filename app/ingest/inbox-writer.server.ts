@@ -1,0 +1,114 @@
+import type BetterSqlite3 from "better-sqlite3";
+import type { RawDriver } from "~/db.server";
+
+// The webhook acknowledgement's one write, in plain SQL on the driver: the inbox row and (with the
+// database queue) its job row, atomically. Prisma's per-query cost here capped acknowledgements at
+// ~150/s on this machine; the table shapes are Prisma's (see prisma/schema.prisma), ADR 002.
+
+export interface InboxRow {
+  id: string;
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId: string | null;
+  triggeredAt: Date | null;
+  apiVersion: string;
+  payload: string;
+  status: "received" | "failed";
+  lastError: string | null;
+  receivedAt: Date;
+}
+
+export interface JobRow {
+  id: string;
+  name: string;
+  key: string;
+  payload: string;
+  maxAttempts: number;
+}
+
+export type InsertResult = { inserted: true } | { inserted: false; existing: { id: string; status: string } | undefined };
+
+// Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
+const sqliteDate = (date: Date | null) => (date ? date.toISOString().replace("Z", "+00:00") : null);
+
+const SQLITE_INSERT_EVENT = `INSERT INTO "WebhookEvent"
+  ("id","shop","topic","webhookId","eventId","triggeredAt","apiVersion","payload","status","attempts","lastError","receivedAt","processedAt")
+  VALUES (?,?,?,?,?,?,?,?,?,0,?,?,?) ON CONFLICT DO NOTHING`;
+const SQLITE_INSERT_JOB = `INSERT INTO "Job"
+  ("id","name","shop","key","payload","status","attempts","maxAttempts","runAt","createdAt")
+  VALUES (?,?,?,?,?,'queued',0,?,?,?) ON CONFLICT DO NOTHING`;
+const FIND_EXISTING = `SELECT "id","status" FROM "WebhookEvent"
+  WHERE "shop" = ? AND ("webhookId" = ? OR ("topic" = ? AND "eventId" = ?)) LIMIT 1`;
+
+const statements = new WeakMap<BetterSqlite3.Database, (row: InboxRow, job: JobRow | null) => InsertResult>();
+
+function sqliteWriter(connection: BetterSqlite3.Database) {
+  let write = statements.get(connection);
+  if (!write) {
+    const insertEvent = connection.prepare(SQLITE_INSERT_EVENT);
+    const insertJob = connection.prepare(SQLITE_INSERT_JOB);
+    const findExisting = connection.prepare(FIND_EXISTING);
+    write = connection.transaction((row: InboxRow, job: JobRow | null): InsertResult => {
+      const now = sqliteDate(row.receivedAt);
+      const { changes } = insertEvent.run(
+        row.id, row.shop, row.topic, row.webhookId, row.eventId, sqliteDate(row.triggeredAt), row.apiVersion,
+        row.payload, row.status, row.lastError, now, row.status === "failed" ? now : null,
+      );
+      if (changes === 0) {
+        const existing = findExisting.get(row.shop, row.webhookId, row.topic, row.eventId) as
+          | { id: string; status: string }
+          | undefined;
+        return { inserted: false, existing };
+      }
+      if (job) insertJob.run(job.id, job.name, row.shop, job.key, job.payload, job.maxAttempts, now, now);
+      return { inserted: true };
+    });
+    statements.set(connection, write);
+  }
+  return write;
+}
+
+/**
+ * Prisma shares this connection. Its transactions span awaits, and a statement run meanwhile would
+ * join them (and be lost on rollback), so wait until none is open; ours then runs synchronously.
+ */
+async function outsideTransaction(connection: BetterSqlite3.Database): Promise<void> {
+  while (connection.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const POSTGRES_INSERT = `WITH inserted AS (
+    INSERT INTO "WebhookEvent"
+      ("id","shop","topic","webhookId","eventId","triggeredAt","apiVersion","payload","status","attempts","lastError","receivedAt","processedAt")
+    VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,0,$10,$11,$12)
+    ON CONFLICT DO NOTHING RETURNING "id"
+  ), job AS (
+    INSERT INTO "Job" ("id","name","shop","key","payload","status","attempts","maxAttempts","runAt","createdAt")
+    SELECT $13,$14,$2,$15,$16,'queued',0,$17,$11,$11 FROM inserted WHERE $18::boolean
+    ON CONFLICT DO NOTHING
+  )
+  SELECT "id" FROM inserted`;
+const POSTGRES_FIND_EXISTING = `SELECT "id","status" FROM "WebhookEvent"
+  WHERE "shop" = $1 AND ("webhookId" = $2 OR ("topic" = $3 AND "eventId" = $4)) LIMIT 1`;
+
+// timestamp(3) without time zone ignores an offset in its input, so ISO strings store UTC as is.
+const postgresDate = (date: Date | null) => (date ? date.toISOString() : null);
+
+export async function insertDelivery(driver: RawDriver, row: InboxRow, job: JobRow | null): Promise<InsertResult> {
+  if (driver.kind === "sqlite") {
+    const connection = driver.connection();
+    await outsideTransaction(connection);
+    return sqliteWriter(connection)(row, job);
+  }
+  const received = postgresDate(row.receivedAt);
+  const result = await driver.pool.query<{ id: string }>(POSTGRES_INSERT, [
+    row.id, row.shop, row.topic, row.webhookId, row.eventId, postgresDate(row.triggeredAt), row.apiVersion,
+    row.payload, row.status, row.lastError, received, row.status === "failed" ? received : null,
+    job?.id ?? null, job?.name ?? null, job?.key ?? null, job?.payload ?? null, job?.maxAttempts ?? 0, job !== null,
+  ]);
+  if (result.rowCount) return { inserted: true };
+  const existing = await driver.pool.query<{ id: string; status: string }>(POSTGRES_FIND_EXISTING, [
+    row.shop, row.webhookId, row.topic, row.eventId,
+  ]);
+  return { inserted: false, existing: existing.rows[0] };
+}

@@ -1,0 +1,113 @@
+// npm run bench:ingest — sustained signed-webhook load against the running app over loopback, next
+// to a bare node:http HMAC + SQLite insert handler under the same load, as the reference.
+//
+//   BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 50)
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+import { fork, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { buildTemplate, createTestDatabase } from "../tests/support/databases";
+import { startAppServer } from "../tests/support/app-server";
+import { contractFixtureText } from "../tests/support/fixtures";
+import { TEST_API_SECRET } from "../tests/support/env";
+import { webhookHeaders } from "../tests/support/webhooks";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const body = contractFixtureText("products/update");
+
+interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, path: string): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${url}${path}`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request) => {
+          request.headers = webhookHeaders("products/update", body, {
+            shop: `bench-${Math.floor(Math.random() * 50)}.myshopify.com`,
+            webhookId: randomUUID(),
+          });
+          request.body = body;
+          return request;
+        },
+      },
+    ],
+  });
+  return {
+    requests: result.requests.total,
+    perSecond: Math.round(result.requests.total / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function startReference(dbFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(join(import.meta.dirname, "reference-webhook-server.mjs"), [], {
+    env: { ...process.env, REFERENCE_DB: dbFile, REFERENCE_SECRET: TEST_API_SECRET },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  return new Promise((resolve) => child.on("message", (message: { url: string }) => resolve({ url: message.url, child })));
+}
+
+async function main() {
+  await buildTemplate("sqlite");
+  const app = await createTestDatabase("bench_ingest", "sqlite");
+  const processing = process.env.BENCH_PROCESS !== "false";
+  const server = await startAppServer({ DATABASE_URL: app.url, RUN_JOBS_IN_PROCESS: String(processing) });
+  // Warm up (JIT, first-request work) before measuring.
+  await autocannon({
+    url: `${server.url}/webhooks/products/update`,
+    connections: 4,
+    amount: 200,
+    requests: [{ method: "POST", setupRequest: (request) => ({ ...request, headers: webhookHeaders("products/update", body), body }) }],
+  });
+  const appResult = await load(server.url, "/webhooks/products/update");
+
+  let drainedAfterMs: number | null = null;
+  if (processing) {
+    const started = Date.now();
+    const sqlite = new Database(app.url.replace(/^file:/, ""), { readonly: true });
+    for (;;) {
+      const { waiting } = sqlite.prepare(`SELECT count(*) AS waiting FROM "WebhookEvent" WHERE status = 'received'`).get() as { waiting: number };
+      if (waiting === 0) break;
+      if (Date.now() - started > 600_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    drainedAfterMs = Date.now() - started;
+    sqlite.close();
+  }
+  await server.stop();
+  await app.drop();
+
+  const referenceDb = await createTestDatabase("bench_reference", "sqlite");
+  const reference = await startReference(referenceDb.url.replace(/^file:/, ""));
+  const referenceResult = await load(reference.url, "/webhooks");
+  reference.child.kill();
+  await referenceDb.drop();
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(JSON.stringify({ date: new Date().toISOString(), machine, seconds, connections, processing, app: appResult, drainedAfterMs, reference: referenceResult }, null, 2));
+  console.log(`
+| handler | webhooks/s | p50 ms | p99 ms | non-2xx | errors |
+|---|---|---|---|---|---|
+| app (Remix + authenticate.webhook + inbox${processing ? ", in-process jobs running" : ""}) | ${appResult.perSecond} | ${appResult.p50} | ${appResult.p99} | ${appResult.non2xx} | ${appResult.errors} |
+| reference (node:http + HMAC + SQLite insert) | ${referenceResult.perSecond} | ${referenceResult.p50} | ${referenceResult.p99} | ${referenceResult.non2xx} | ${referenceResult.errors} |
+${drainedAfterMs !== null ? `\nBacklog of ${appResult.requests} deliveries fully processed ${(drainedAfterMs / 1000).toFixed(1)} s after the load stopped.` : ""}`);
+}
+
+await main();
