@@ -1,0 +1,13 @@
+import { readyDb } from "~/db.server";
+import { applyCommand } from "~/ingest/apply.server";
+import { parseWebhook } from "~/ingest/topics";
+import { DbJobQueue } from "~/jobs/db-queue.server";
+import { parseJsonLossless } from "~/lib/json";
+
+/** Parses a payload as the topic's webhook and applies it to the mirror, as the job would. */
+export async function ingest(shop: string, topic: string, payload: unknown, observedAt = new Date()) {
+  const db = await readyDb();
+  const parsed = parseWebhook(topic, typeof payload === "string" ? parseJsonLossless(payload) : payload);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return applyCommand({ db, queue: new DbJobQueue(db), shop, currency: "USD", observedAt }, parsed.command);
+}
