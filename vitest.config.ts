@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 
 const app = fileURLToPath(new URL("./app", import.meta.url));
 
-// Two projects: `unit` is pure code with no I/O; `db` runs against a real, migrated database per test
-// file (SQLite by default, PostgreSQL with TEST_DATABASE=postgres; see tests/setup/).
+// `unit` is pure code with no I/O; `db` runs against a real, migrated database per test file (SQLite
+// by default, PostgreSQL with TEST_DATABASE=postgres; see tests/setup/); `redis` needs a real Redis.
 export default defineConfig({
   resolve: { alias: { "~": app } },
   test: {
@@ -26,6 +26,17 @@ export default defineConfig({
           globalSetup: ["tests/setup/global-db.ts"],
           setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "redis",
+          include: ["tests/redis/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
+          testTimeout: 90_000,
           hookTimeout: 60_000,
         },
       },

@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default("file:./prisma/dev.sqlite"),
   // Set: jobs go to BullMQ on Redis and run in `npm run worker` processes.
   REDIS_URL: z.string().url().optional(),
+  // Namespace for BullMQ keys, so several deployments (or test runs) can share one Redis.
+  REDIS_PREFIX: z.string().regex(/^[\w-]+$/).default("cp"),
   // In-process runner (no REDIS_URL): whether this web process also works the queue.
   RUN_JOBS_IN_PROCESS: z
     .enum(["true", "false"])
@@ -20,6 +22,8 @@ const EnvSchema = z.object({
     .transform((value) => value === "true"),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
+  // A running job's lease: a job whose process died is taken over after this long.
+  JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Tests and the demo only: send Admin API calls to a local server that plays Shopify.

@@ -69,6 +69,7 @@ export class DbJobRunner {
   private loopDone: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastMaintenance = 0;
+  private lastLeaseCheck = 0;
 
   constructor(
     private readonly db: Db,
@@ -78,7 +79,7 @@ export class DbJobRunner {
   ) {}
 
   private get leaseMs(): number {
-    return this.options.leaseMs ?? 60_000;
+    return this.options.leaseMs ?? 30_000;
   }
 
   async start(): Promise<void> {
@@ -108,7 +109,7 @@ export class DbJobRunner {
   }
 
   private async loop(): Promise<void> {
-    const pollMs = this.options.pollIntervalMs ?? 1_000;
+    const pollMs = Math.min(this.options.pollIntervalMs ?? 1_000, this.leaseMs / 3);
     while (!this.stopped) {
       try {
         await this.maybeMaintain();
@@ -131,9 +132,19 @@ export class DbJobRunner {
   }
 
   private async maybeMaintain(): Promise<void> {
+    // Leases: renew ours, take over the expired ones of dead processes.
+    if (Date.now() - this.lastLeaseCheck >= this.leaseMs / 3) {
+      this.lastLeaseCheck = Date.now();
+      if (this.running.size > 0) {
+        await this.db.job.updateMany({
+          where: { id: { in: [...this.running.keys()] }, lockedBy: this.workerId },
+          data: { lockedAt: new Date() },
+        });
+      }
+      await this.reclaimOrphans(false);
+    }
     if (Date.now() - this.lastMaintenance < 60_000) return;
     this.lastMaintenance = Date.now();
-    await this.reclaimOrphans(false);
     await this.options.maintenance?.();
     await this.db.job.deleteMany({
       where: { status: "succeeded", finishedAt: { lt: new Date(Date.now() - 7 * 24 * 3600_000) } },

@@ -16,8 +16,8 @@ declare global {
 
 export function jobQueue(): JobQueue {
   if (!globalThis.__jobQueue) {
-    const { REDIS_URL } = env();
-    globalThis.__jobQueue = REDIS_URL ? new BullJobQueue(redisConnection(REDIS_URL)) : new DbJobQueue(db());
+    const { REDIS_URL, REDIS_PREFIX } = env();
+    globalThis.__jobQueue = REDIS_URL ? new BullJobQueue(redisConnection(REDIS_URL), REDIS_PREFIX) : new DbJobQueue(db());
   }
   return globalThis.__jobQueue;
 }
@@ -41,6 +41,7 @@ export async function startDbRunner(): Promise<DbJobRunner> {
   const runner = new DbJobRunner(client, queue, jobDefinitions(), {
     concurrency: config.JOB_CONCURRENCY,
     perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
+    leaseMs: config.JOB_LEASE_MS,
     reclaimAllOnStart: !isPostgresUrl(config.DATABASE_URL),
     maintenance: async () => {
       await requeueStuckDeliveries(client, queue);
@@ -60,6 +61,8 @@ export async function startQueueWorker(): Promise<BackgroundWork> {
   const worker = startBullWorker(client, queue, redisConnection(config.REDIS_URL), jobDefinitions(), {
     concurrency: config.JOB_CONCURRENCY,
     perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
+    leaseMs: config.JOB_LEASE_MS,
+    prefix: config.REDIS_PREFIX,
   });
   await requeueStuckDeliveries(client, queue);
   const sweeper = setInterval(() => void requeueStuckDeliveries(client, queue).catch(() => undefined), 60_000);

@@ -9,7 +9,8 @@ import { waitFor } from "../support/wait";
 
 const servers: AppServer[] = [];
 async function start(env: Record<string, string> = {}) {
-  const server = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL!, ...env });
+  // A short lease: on PostgreSQL a dead process's jobs are taken over when their lease expires.
+  const server = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL!, JOB_LEASE_MS: "2000", ...env });
   servers.push(server);
   return server;
 }

@@ -15,27 +15,36 @@ export interface AppServer {
 }
 
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
-  const child = spawn(process.execPath, ["server.mjs"], {
+  return startProcess("server.mjs", /listening on (http:\/\/\S+)/, env);
+}
+
+/** `npm run worker` (BullMQ scale mode); `url` is empty. */
+export async function startWorker(env: Record<string, string>): Promise<AppServer> {
+  return startProcess("worker.mjs", /(worker ready)/, env);
+}
+
+async function startProcess(script: string, ready: RegExp, env: Record<string, string>): Promise<AppServer> {
+  const child = spawn(process.execPath, [script], {
     cwd: root,
     env: { ...process.env, ...testEnv(env), PORT: "0", HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app server did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[1].startsWith("http") ? match[1] : "");
       }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`app server exited with ${code}:\n${output}`));
+      reject(new Error(`${script} exited with ${code}:\n${output}`));
     });
   });
   return {
