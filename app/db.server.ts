@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type * as AdapterPg from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { env, isPostgresUrl } from "./env.server";
@@ -48,7 +49,7 @@ export function createDb(url: string): DbWithDriver {
   if (isPostgresUrl(url)) {
     const require = createRequire(import.meta.url);
     const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
-    const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+    const { PrismaPg } = require("@prisma/adapter-pg") as typeof AdapterPg;
     const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as Db;
     return { db: client, driver: { kind: "postgres", pool: new pg.Pool({ connectionString: url, max: 4 }) } };
   }

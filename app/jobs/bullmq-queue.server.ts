@@ -5,7 +5,7 @@ import { errorMessage, log } from "~/lib/logger.server";
 import { retryDelayMs } from "./backoff";
 import type { JobDefinition, JobOutcome, JobQueue, JobRequest } from "./types";
 
-// Scale mode: BullMQ on Redis, worked by `npm run worker` processes (ADR 003). BullMQ's open-source
+// Scale mode: BullMQ on Redis, worked by `npm run worker` processes (ADR 005). BullMQ's open-source
 // edition has no per-group concurrency, so a per-shop limit is a Redis sorted-set semaphore whose
 // entries expire with their lease (a crashed worker cannot hold a slot for ever).
 

@@ -5,7 +5,7 @@ import { receiveWebhook } from "~/ingest/receive.server";
 import { jobQueue } from "~/jobs/runtime.server";
 import { authenticate } from "~/shopify.server";
 
-// Every subscription in shopify.app.toml posts to /webhooks/<topic>; one route serves them all (ADR 002).
+// Every subscription in shopify.app.toml posts to /webhooks/<topic>; one route serves them all (ADR 006).
 export async function action({ request, params }: ActionFunctionArgs) {
   return receiveWebhook(request, params["*"] ?? "", {
     driver: await rawDriver(),

@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { z } from "zod";
 import type { BackfillRun } from "@prisma/client";
 import type { Db } from "~/db.server";
@@ -187,7 +188,7 @@ async function importJsonl(
   const shopRow = await ensureShop(db, run.shop);
   const ctx: MirrorContext = { db, shop: run.shop, currency: shopRow.currencyCode, observedAt: new Date() };
   const applier = new BulkLineApplier(ctx);
-  const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
+  const lines = createInterface({ input: Readable.fromWeb(response.body as WebReadableStream), crlfDelay: Infinity });
   let lineNumber = 0;
   let applied = run.processedCount;
   let rejected = 0;
