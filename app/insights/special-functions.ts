@@ -1,0 +1,34 @@
+// cephes ships its special functions as WebAssembly that compiles asynchronously. The lifecycle models
+// call these functions synchronously in tight loops, so entry points await `loadSpecialFunctions()` once
+// and the hot code reads the ready module through `specialFunctions()`.
+import cephes from "cephes";
+
+let ready = false;
+
+export async function loadSpecialFunctions(): Promise<void> {
+  if (ready) return;
+  await cephes.compiled;
+  ready = true;
+}
+
+export interface SpecialFunctions {
+  /** ln Γ(x) for x > 0 */
+  lgamma(x: number): number;
+  /** ψ(x) = d/dx ln Γ(x) */
+  digamma(x: number): number;
+  /** Gauss hypergeometric ₂F₁(a, b; c; z) */
+  hyp2f1(a: number, b: number, c: number, z: number): number;
+}
+
+const functions: SpecialFunctions = {
+  lgamma: (x) => cephes.lgam(x),
+  digamma: (x) => cephes.psi(x),
+  hyp2f1: (a, b, c, z) => cephes.hyp2f1(a, b, c, z),
+};
+
+export function specialFunctions(): SpecialFunctions {
+  if (!ready) {
+    throw new Error("Special functions are not loaded: await loadSpecialFunctions() before fitting or predicting");
+  }
+  return functions;
+}
