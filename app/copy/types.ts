@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { BrandVoice } from "~/campaigns/brand-voice";
+
+// The copywriter port. Two implementations sit behind it: the OpenAI adapter (any OpenAI-compatible
+// server) and the built-in copywriter, which needs no network and is the default and the fallback.
+// Everything a copywriter may state must come from the request (grounding): guardrails check the
+// draft against the same facts.
+
+export type CampaignKind = "promotional" | "winback" | "cart_recovery";
+
+/** Why the campaign exists (from the opportunity that suggested it). */
+export type CampaignAngle =
+  | "new_arrival"
+  | "back_in_stock"
+  | "overstock"
+  | "low_stock"
+  | "price_drop"
+  | "winback"
+  | "cart_recovery"
+  | "browse_abandonment";
+
+/** A product as the copy may mention it: all prices in minor units of `currency`. */
+export interface ProductFact {
+  productId: string;
+  title: string;
+  url: string;
+  imageUrl: string | null;
+  productType: string;
+  vendor: string;
+  price: number;
+  compareAtPrice: number | null;
+  currency: string;
+  /** Plain text, trimmed; may contain anything a merchant or a supplier wrote (untrusted). */
+  description: string;
+  inStock: boolean;
+}
+
+export interface OfferFact {
+  kind: "percent";
+  percent: number;
+  /** Shown to the reader; a placeholder such as {{ discount_code }} when codes are per recipient. */
+  code: string;
+  expiresInDays: number | null;
+}
+
+export interface CopyRequest {
+  shopName: string;
+  kind: CampaignKind;
+  angle: CampaignAngle;
+  /** 0-based step in the sequence, and how many steps there are. */
+  step: number;
+  steps: number;
+  /** One or two sentences on who receives it, e.g. "42 customers who love Ceramics". */
+  audienceSummary: string;
+  products: ProductFact[];
+  offer: OfferFact | null;
+  voice: BrandVoice;
+  language: string;
+  /** What worked before for this shop (the learning loop), e.g. "subjects naming the product". */
+  styleHints: string[];
+  /** Subjects already used recently for this audience, to avoid repeats. */
+  avoidSubjects: string[];
+  /** Variation seed, so two steps or two campaigns do not read the same. */
+  seed: number;
+}
+
+/** Liquid placeholders a draft may use; filled per recipient at render time. */
+export const RECIPIENT_PLACEHOLDERS = ["first_name", "discount_code", "product_block", "shop_name"] as const;
+
+export const copyDraftSchema = z.object({
+  subjects: z.array(z.string().trim().min(3).max(150)).min(3).max(5),
+  previewText: z.string().trim().min(10).max(200),
+  headline: z.string().trim().min(3).max(120),
+  /** Paragraphs of plain text; `{{ first_name }}` and the other placeholders allowed. */
+  body: z.array(z.string().trim().min(1).max(1_200)).min(1).max(6),
+  callToAction: z.string().trim().min(2).max(40),
+});
+export type CopyDraft = z.infer<typeof copyDraftSchema>;
+
+export type CopyError =
+  | { kind: "budget_exhausted" }
+  | { kind: "rate_limited"; retryAfterMs: number }
+  | { kind: "timeout" }
+  | { kind: "provider_error"; status?: number; message: string }
+  | { kind: "refused"; message: string }
+  | { kind: "invalid_output"; message: string };
+
+export interface CopyUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Estimated cost in micro-dollars (for the per-shop budget). */
+  costMicros: number;
+}
+
+export type CopyResult =
+  | { ok: true; draft: CopyDraft; model: string; raw: string; usage: CopyUsage | null }
+  | { ok: false; error: CopyError; raw?: string };
+
+export interface Copywriter {
+  readonly id: "openai" | "builtin";
+  write(request: CopyRequest): Promise<CopyResult>;
+}
