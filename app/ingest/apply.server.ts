@@ -1,5 +1,6 @@
 import type { JobQueue } from "~/jobs/types";
 import { markUninstalled, updateScopes } from "~/shops/shops.server";
+import { stitchAfterCheckout, stitchAfterOrder } from "~/storefront/stitch.server";
 import { onBulkOperationFinished } from "./backfill/backfill.server";
 import type { ApplyOutcome, MirrorContext } from "./mirror/context";
 import { applyEmailConsent, deleteCustomer, upsertCustomer } from "./mirror/customers.server";
@@ -22,11 +23,11 @@ export async function applyCommand(ctx: ApplyContext, command: IngestCommand): P
     case "inventoryLevel":
       return applyInventoryLevel(ctx, command.level);
     case "upsertOrder":
-      return upsertOrder(ctx, command.order);
+      return stitchAfterOrder(ctx, command.order, await upsertOrder(ctx, command.order));
     case "refund":
       return applyRefund(ctx, command.refund);
     case "upsertCheckout":
-      return upsertCheckout(ctx, command.checkout);
+      return stitchAfterCheckout(ctx, command.checkout, await upsertCheckout(ctx, command.checkout));
     case "upsertCustomer":
       return upsertCustomer(ctx, command.customer);
     case "deleteCustomer":

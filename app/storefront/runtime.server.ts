@@ -1,0 +1,32 @@
+import { rawDriver, readyDb } from "~/db.server";
+import { authenticate } from "~/shopify.server";
+import { storefrontConfig } from "./config.server";
+import { KeyedTokenBuckets } from "./rate-limit";
+import { RecentKeys, type ReceiveBrowseDeps } from "./receive.server";
+import { createMirrorLookup } from "./store.server";
+
+// One set of limiters and caches per web process (kept across dev rebuilds on globalThis).
+declare global {
+  var __storefrontState: Pick<ReceiveBrowseDeps, "limits" | "mirror" | "recentLogins" | "maxBodyBytes"> | undefined;
+}
+
+function state() {
+  if (!globalThis.__storefrontState) {
+    const config = storefrontConfig();
+    globalThis.__storefrontState = {
+      limits: {
+        visitor: new KeyedTokenBuckets({ capacity: config.STOREFRONT_VISITOR_BURST, refillPerSecond: config.STOREFRONT_VISITOR_PER_SECOND }),
+        shop: new KeyedTokenBuckets({ capacity: config.STOREFRONT_SHOP_BURST, refillPerSecond: config.STOREFRONT_SHOP_PER_SECOND }),
+      },
+      mirror: createMirrorLookup(),
+      recentLogins: new RecentKeys(),
+      maxBodyBytes: config.STOREFRONT_MAX_BODY_BYTES,
+    };
+  }
+  return globalThis.__storefrontState;
+}
+
+export async function storefrontDeps(): Promise<ReceiveBrowseDeps> {
+  const [driver, db] = await Promise.all([rawDriver(), readyDb()]);
+  return { ...state(), driver, db, authenticate: authenticate.appProxy };
+}
