@@ -95,3 +95,26 @@ describe("checkouts", () => {
     expect(JSON.parse(stored.lineItems)[0]).toMatchObject({ quantity: 1, price: 19900 });
   });
 });
+
+describe("product signals", () => {
+  it("records price drops, sales, sell-outs and restocks as the mirror sees them", async () => {
+    const db = await readyDb();
+    const shop = "signals.myshopify.com";
+    const product = webhookFixture("products/create") as { variants: Array<Record<string, unknown>> };
+    const withVariant = (updatedAt: string, changes: Record<string, unknown>) => ({
+      ...product,
+      updated_at: updatedAt,
+      variants: [{ ...product.variants[0], updated_at: updatedAt, ...changes }],
+      variant_gids: undefined,
+    });
+    await ingest(shop, "products/create", withVariant("2026-01-01T00:00:00Z", { price: "20.00", compare_at_price: null, inventory_quantity: 3 }));
+    await ingest(shop, "products/update", withVariant("2026-01-02T00:00:00Z", { price: "15.00", compare_at_price: "20.00", inventory_quantity: 0 }));
+    await ingest(shop, "products/update", withVariant("2026-01-03T00:00:00Z", { price: "15.00", compare_at_price: "20.00", inventory_quantity: 8 }));
+    const signals = await db.productSignal.findMany({ where: { shop }, orderBy: { at: "asc" } });
+    expect(signals.map((signal) => signal.kind).sort()).toEqual(["price_drop", "restocked", "sold_out"]);
+    expect(JSON.parse(signals.find((signal) => signal.kind === "price_drop")!.details)).toMatchObject({
+      before: { price: 2000, compareAtPrice: null },
+      after: { price: 1500, compareAtPrice: 2000 },
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { toMinorUnits } from "~/lib/money";
 import type { CollectionRecord, InventoryLevelRecord, ProductRecord, VariantRecord } from "../records";
 import { type ApplyOutcome, type MirrorContext, createOrUpdateIfNewer, isStale, json, notNewerThan } from "./context";
+import { recordAvailabilityChange, recordPriceChange } from "./signals.server";
 
 export async function upsertProduct(ctx: MirrorContext, product: ProductRecord): Promise<ApplyOutcome> {
   const { db, shop } = ctx;
@@ -54,7 +55,7 @@ export async function upsertVariant(ctx: MirrorContext, variant: VariantRecord):
   const version = variant.updatedAt ?? ctx.observedAt;
   const existing = await db.variant.findUnique({
     where: { shop_id: { shop, id: variant.id } },
-    select: { shopifyUpdatedAt: true },
+    select: { shopifyUpdatedAt: true, price: true, compareAtPrice: true, availableQuantity: true, deletedAt: true },
   });
   if (existing && isStale(version, existing.shopifyUpdatedAt)) return "stale";
 
@@ -81,7 +82,12 @@ export async function upsertVariant(ctx: MirrorContext, variant: VariantRecord):
     () => db.variant.updateMany({ where: { shop, id: variant.id, ...notNewerThan(version) }, data }),
     !existing,
   );
-  return applied ? "applied" : "stale";
+  if (!applied) return "stale";
+  if (existing && !existing.deletedAt) {
+    await recordPriceChange(ctx, variant, existing, { price: data.price, compareAtPrice: data.compareAtPrice });
+    await recordAvailabilityChange(ctx, variant, existing.availableQuantity, availableQuantity);
+  }
+  return "applied";
 }
 
 export async function deleteProduct(ctx: MirrorContext, productId: string): Promise<ApplyOutcome> {
@@ -118,10 +124,15 @@ export async function applyInventoryLevel(ctx: MirrorContext, level: InventoryLe
   if (!applied) return "stale";
   // Kept even when no variant has this item yet; upsertVariant reads the levels when it arrives.
   const total = await stockedQuantity(ctx, level.inventoryItemId);
+  const variants = await db.variant.findMany({
+    where: { shop, inventoryItemId: level.inventoryItemId, deletedAt: null },
+    select: { id: true, productId: true, availableQuantity: true },
+  });
   await db.variant.updateMany({
     where: { shop, inventoryItemId: level.inventoryItemId },
     data: { availableQuantity: total },
   });
+  for (const variant of variants) await recordAvailabilityChange(ctx, variant, variant.availableQuantity, total);
   return "applied";
 }
 
