@@ -33,13 +33,14 @@ export function splitCsvLine(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i += 1) {
     const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), (i += 1);
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") fields.push(field), (field = "");
-    else field += ch;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i += 1;
+    } else if (ch === '"') quoted = !quoted;
+    else if (ch === "," && !quoted) {
+      fields.push(field);
+      field = "";
+    } else field += ch;
   }
   fields.push(field);
   return fields;

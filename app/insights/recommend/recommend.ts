@@ -57,7 +57,10 @@ export function recommendProducts(input: RecommendInput): RecommendedProduct[] {
   const isTouched = new Uint8Array(index.productIds.length);
   for (const id of spread.touched) isTouched[id] = 1;
   for (const id of popular.ranked.slice(0, scoring.popularCandidates + input.k)) {
-    if (!isTouched[id]) (isTouched[id] = 1), spread.touched.push(id);
+    if (!isTouched[id]) {
+      isTouched[id] = 1;
+      spread.touched.push(id);
+    }
   }
 
   const excluded = new Set([...(input.exclude ?? []), ...(scoring.includeContext ? [] : (input.recentProductIds ?? []))]);
@@ -125,8 +128,14 @@ function spreadFromSeeds(input: RecommendInput): Spread {
         if (pairs <= 0) return;
         const value = (share * pairs) / (seedNorm * norms[id]);
         scores[id] += value;
-        if (value > becauseValue[id]) (becauseValue[id] = value), (because[id] = seed);
-        if (!isTouched[id]) (isTouched[id] = 1), spread.touched.push(id);
+        if (value > becauseValue[id]) {
+          becauseValue[id] = value;
+          because[id] = seed;
+        }
+        if (!isTouched[id]) {
+          isTouched[id] = 1;
+          spread.touched.push(id);
+        }
       });
     }
   }
