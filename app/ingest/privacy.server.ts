@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "~/db.server";
+import { forgetCachedShop } from "~/shops/shops.server";
 import type { CustomerIdentity } from "./records";
 import { NO_PERSONAL_DATA } from "./mirror/customers.server";
 
@@ -82,6 +83,7 @@ export function shopScopedModels(): string[] {
 
 /** shop/redact (48 hours after uninstall): delete everything we hold for the shop. */
 export async function redactShop(db: Db, shop: string): Promise<void> {
+  forgetCachedShop(shop);
   const models = shopScopedModels();
   await db.$transaction(
     models.map((name) => {

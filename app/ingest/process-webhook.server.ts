@@ -23,7 +23,6 @@ export const processWebhookJob = defineJob({
     const event = await db.webhookEvent.findUnique({ where: { id: webhookEventId } });
     if (!event) return fail("delivery not found");
     if (event.status !== "received") return done; // a duplicate job: the delivery is handled
-    await db.webhookEvent.update({ where: { id: event.id }, data: { attempts: { increment: 1 } } });
 
     const json = tryParseJson(event.payload);
     if (!json.ok) return fail(`payload is not valid JSON: ${json.error}`);
@@ -38,14 +37,19 @@ export const processWebhookJob = defineJob({
     // shop/redact removes the inbox row itself along with everything else of the shop.
     await db.webhookEvent.updateMany({
       where: { id: event.id },
-      data: { status: outcome === "applied" ? "processed" : "skipped", processedAt: new Date(), lastError: outcome === "applied" ? null : outcome },
+      data: {
+        status: outcome === "applied" ? "processed" : "skipped",
+        processedAt: new Date(),
+        attempts: { increment: 1 },
+        lastError: outcome === "applied" ? null : outcome,
+      },
     });
     return done;
   },
   async onGiveUp({ webhookEventId }, { db }, reason) {
     await db.webhookEvent.updateMany({
       where: { id: webhookEventId, status: "received" },
-      data: { status: "failed", lastError: reason.slice(0, 2_000), processedAt: new Date() },
+      data: { status: "failed", lastError: reason.slice(0, 2_000), processedAt: new Date(), attempts: { increment: 1 } },
     });
   },
 });

@@ -9,15 +9,29 @@ export interface ShopInfo {
   planName?: string | null;
 }
 
+// Every webhook job reads its shop (for the currency); a short cache keeps that off the hot path.
+// Writes through this module drop the entry; other processes see a change within CACHE_MS.
+const CACHE_MS = 30_000;
+const cache = new Map<string, { row: Shop; expires: number }>();
+
 /** The shop row, created with defaults the first time a shop is seen (a webhook can precede install). */
 export async function ensureShop(db: Db, shop: string): Promise<Shop> {
-  return (
+  const cached = cache.get(shop);
+  if (cached && cached.expires > Date.now()) return cached.row;
+  const row =
     (await db.shop.findUnique({ where: { shop } })) ??
-    db.shop.upsert({ where: { shop }, create: { shop }, update: {} })
-  );
+    (await db.shop.upsert({ where: { shop }, create: { shop }, update: {} }));
+  if (cache.size > 10_000) cache.clear();
+  cache.set(shop, { row, expires: Date.now() + CACHE_MS });
+  return row;
+}
+
+export function forgetCachedShop(shop: string): void {
+  cache.delete(shop);
 }
 
 export async function markInstalled(db: Db, shop: string, info: ShopInfo, scopes: string | null): Promise<Shop> {
+  forgetCachedShop(shop);
   const details = {
     ...(info.name != null && { name: info.name }),
     ...(info.email != null && { email: info.email }),
@@ -35,6 +49,7 @@ export async function markInstalled(db: Db, shop: string, info: ShopInfo, scopes
 
 /** app/uninstalled: the token is gone, so sessions go and every sending path stops for the shop. */
 export async function markUninstalled(db: Db, shop: string, at: Date): Promise<void> {
+  forgetCachedShop(shop);
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.shop.upsert({
@@ -46,6 +61,7 @@ export async function markUninstalled(db: Db, shop: string, at: Date): Promise<v
 }
 
 export async function updateScopes(db: Db, shop: string, scopes: string[]): Promise<void> {
+  forgetCachedShop(shop);
   const scope = scopes.join(",");
   await db.$transaction([
     db.session.updateMany({ where: { shop }, data: { scope } }),
