@@ -62,6 +62,20 @@ export interface CopyRequest {
   avoidSubjects: string[];
   /** Variation seed, so two steps or two campaigns do not read the same. */
   seed: number;
+  /**
+   * The shop's myshopify domain. Optional for compatibility; copywriters that spend money (the OpenAI
+   * adapter, through its per-shop budget) refuse a request without it.
+   */
+  shop?: string;
+  /** Set when this is a second try after guardrails blocked (or could not parse) the first one. */
+  repair?: CopyRepair;
+}
+
+/** What went wrong with a previous draft, fed back to the copywriter for one more try. */
+export interface CopyRepair {
+  /** The previous output as the copywriter produced it (JSON text for the LLM), if any. */
+  previousRaw: string | null;
+  problems: Array<{ rule: string; message: string; evidence: string }>;
 }
 
 /** Liquid placeholders a draft may use; filled per recipient at render time. */
@@ -93,7 +107,15 @@ export interface CopyUsage {
 }
 
 export type CopyResult =
-  | { ok: true; draft: CopyDraft; model: string; raw: string; usage: CopyUsage | null }
+  | {
+      ok: true;
+      draft: CopyDraft;
+      model: string;
+      raw: string;
+      usage: CopyUsage | null;
+      /** Things the reviewer should know, e.g. "no built-in templates for de; wrote English". */
+      notes?: string[];
+    }
   | { ok: false; error: CopyError; raw?: string };
 
 export interface Copywriter {
