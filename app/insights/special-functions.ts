@@ -20,10 +20,22 @@ export interface SpecialFunctions {
   hyp2f1(a: number, b: number, c: number, z: number): number;
 }
 
+// cephes reports domain errors and precision loss by throwing; callers here treat a non-finite number as
+// "no answer" (the optimiser backs off, predictions fall back), so the wrappers return NaN instead.
+function orNaN<Args extends number[]>(f: (...args: Args) => number): (...args: Args) => number {
+  return (...args) => {
+    try {
+      return f(...args);
+    } catch {
+      return NaN;
+    }
+  };
+}
+
 const functions: SpecialFunctions = {
-  lgamma: (x) => cephes.lgam(x),
-  digamma: (x) => cephes.psi(x),
-  hyp2f1: (a, b, c, z) => cephes.hyp2f1(a, b, c, z),
+  lgamma: orNaN((x) => cephes.lgam(x)),
+  digamma: orNaN((x) => cephes.psi(x)),
+  hyp2f1: orNaN((a, b, c, z) => cephes.hyp2f1(a, b, c, z)),
 };
 
 export function specialFunctions(): SpecialFunctions {

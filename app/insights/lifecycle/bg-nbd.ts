@@ -162,18 +162,38 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: 
   return 1 / (1 + Math.exp(logOdds));
 }
 
-/** E[purchases in (T, T+t] | x, t_x, T] (FHL 2005, eq. 10). Non-finite → null: the caller falls back. */
+/**
+ * E[purchases in (T, T+t] | x, t_x, T] (FHL 2005, eq. 10). The paper's form multiplies a vanishing power
+ * ((α+T)/(α+T+t))^(r+x) = (1−z)^(r+x) by a ₂F₁ that explodes for large x; Euler's transformation
+ * ₂F₁(r+x, b+x; c; z) = (1−z)^(c−r−x−b−x) ₂F₁(c−r−x, c−b−x; c; z), c = a+b+x−1, cancels the two exactly:
+ *   (1−z)^(r+x) · ₂F₁(…) = (1−z)^(a−1) · ₂F₁(a+b−1−r, a−1; a+b+x−1; z),
+ * whose series is tame for any x. Non-finite → null: the caller falls back to its heuristic.
+ */
 export function expectedPurchases(params: BgNbdParams, { x, tx, T }: RecencyFrequency, t: number): number | null {
-  const { hyp2f1 } = specialFunctions();
   const { r, alpha, b } = params;
   if (t <= 0) return 0;
   // the closed form divides by a − 1; at exactly 1 its limit is continuous, so step beside it
   const a = Math.abs(params.a - 1) < 1e-7 ? 1 + 1e-7 : params.a;
   const z = t / (alpha + T + t);
-  const hyper = hyp2f1(r + x, b + x, a + b + x - 1, z);
-  const ratio = Math.pow((alpha + T) / (alpha + T + t), r + x);
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - ratio * hyper);
+  const hyper = hypergeometric(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  if (hyper === null) return null;
+  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow(1 - z, a - 1) * hyper);
   const denominator = x > 0 ? 1 + (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x) : 1;
   const expected = numerator / denominator;
   return Number.isFinite(expected) && expected >= 0 ? expected : null;
+}
+
+/** cephes' ₂F₁, else the plain power series (|z| < 1), else null. */
+function hypergeometric(a: number, b: number, c: number, z: number): number | null {
+  const value = specialFunctions().hyp2f1(a, b, c, z);
+  if (Number.isFinite(value)) return value;
+  let term = 1;
+  let sum = 1;
+  for (let n = 0; n < 20_000; n += 1) {
+    term *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+    sum += term;
+    if (!Number.isFinite(sum) || Math.abs(term) > 1e30) return null;
+    if (Math.abs(term) <= 1e-15 * Math.abs(sum)) return sum;
+  }
+  return null;
 }

@@ -23,13 +23,14 @@ export type ModelFit<Params> =
       iterations: number;
       /** standard errors of ln(parameter) from the curvature at the optimum (Laplace), null when singular */
       logStandardErrors: Params | null;
-      /** low: every ln-parameter known to ±10%; medium: ±35%; high: worse, or curvature singular */
+      /** low: every ln-parameter's standard error under 0.2 (±20%); medium: under 0.5; high: worse or singular */
       uncertainty: Uncertainty;
     }
   | { kind: "not_fitted"; reason: NotFittedReason; detail: string; customers: number };
 
-/** Beyond e^±15 a parameter has run off to a boundary: the data cannot identify the model. */
-const LOG_PARAMETER_LIMIT = 15;
+/** Beyond e^±10 a parameter has run off to a boundary (e.g. a, b → ∞ when nobody seems to drop out): the
+ * data cannot identify the model, and its predictions would rest on numerically meaningless values. */
+const LOG_PARAMETER_LIMIT = 10;
 
 export function fitOnLogScale<Name extends string>(input: {
   names: readonly Name[];
@@ -82,6 +83,6 @@ export function fitOnLogScale<Name extends string>(input: {
     logStandardErrors: standardErrors
       ? (Object.fromEntries(names.map((name, i) => [name, standardErrors[i]])) as Record<Name, number>)
       : null,
-    uncertainty: worst < 0.1 ? "low" : worst < 0.35 ? "medium" : "high",
+    uncertainty: worst < 0.2 ? "low" : worst < 0.5 ? "medium" : "high",
   };
 }
