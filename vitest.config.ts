@@ -32,6 +32,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // A real browser (Chromium at /usr/bin/chromium, driven by playwright-core) against the built
+          // server; `npm run test:e2e`.
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "redis",
           include: ["tests/redis/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],

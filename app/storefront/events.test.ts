@@ -71,6 +71,15 @@ describe("placeInTime", () => {
     expect(placed.events[0].occurredAt.toISOString()).toBe("2026-11-20T11:59:31.000Z");
   });
 
+  it("keeps the browser's times when its clock is within the tolerance (the difference is transit)", () => {
+    const receivedAt = new Date(sentAt + 1_200);
+    const placed = placeInTime(parsed([{ type: "cart_view", at: sentAt - 10_000 }]), receivedAt);
+    expect(placed.events[0].occurredAt.getTime()).toBe(sentAt - 10_000);
+    // ...but never later than the server received it.
+    const early = placeInTime(parsed([{ type: "cart_view", at: sentAt }]), new Date(sentAt - 3_000));
+    expect(early.events[0].occurredAt.getTime()).toBe(sentAt - 3_000);
+  });
+
   it("drops events stamped after the send and events held for more than a day", () => {
     const placed = placeInTime(
       parsed([

@@ -105,12 +105,21 @@ export interface PlacedEvents {
 }
 
 /**
+ * Below this difference between the browser's send time and our receive time, the browser's clock is
+ * taken as right (the difference is transit: a beacon sent on page unload can wait a while), so one
+ * browser's events keep their exact order across batches.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5_000;
+
+/**
  * Browser clocks are often wrong by minutes or more, so event times are taken relative to the batch's
- * own `sentAt` and moved onto the server's clock: occurredAt = at + (receivedAt - sentAt). Events
+ * own `sentAt` and, when the browser's clock is off by more than CLOCK_SKEW_TOLERANCE_MS, moved onto
+ * the server's clock: occurredAt = at + (receivedAt - sentAt). Never later than receivedAt. Events
  * stamped after the send, or held longer than MAX_EVENT_AGE_MS, are dropped.
  */
 export function placeInTime(batch: BrowseBatch, receivedAt: Date, maxAgeMs = MAX_EVENT_AGE_MS): PlacedEvents {
-  const skew = receivedAt.getTime() - batch.sentAt;
+  const offset = receivedAt.getTime() - batch.sentAt;
+  const skew = Math.abs(offset) <= CLOCK_SKEW_TOLERANCE_MS ? 0 : offset;
   const placed: PlacedEvents = { events: [], droppedTooOld: 0, droppedFuture: 0 };
   for (const event of batch.events) {
     if (event.at > batch.sentAt + FUTURE_TOLERANCE_MS) {
