@@ -60,7 +60,7 @@ function markdownPercents(request: CopyRequest): Set<number> {
   return percents;
 }
 
-const PERCENT = /(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b)|\b(half)[\s-](?:off|price)\b/giu;
+const PERCENT = /(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b)(?:\s?off\b)?|\b(half)[\s-](?:off|price)\b/giu;
 const DISCOUNT_CUE = /\b(?:off|discount(?:ed)?|save|saving|savings|sale|reduced|reduction|markdown|cheaper|less|code|coupon|extra|take|get)\b/i;
 const NO_OFFER_PHRASES = /\b(?:discount codes?|promo(?:tion(?:al)?)? codes?|coupons?|voucher|use code|with code)\b|\{\{\s*discount_code\b/i;
 
@@ -83,19 +83,14 @@ export function checkDiscounts(fields: DraftField[], request: CopyRequest): Find
         }
         continue;
       }
-      if (offer && percent === offer.percent) {
-        if (percent > maxPercent) {
-          findings.push(block("discount_over_policy", `The offer (${percent}%) is above the shop's maximum discount (${maxPercent}%).`, match[0], field));
-        }
-        continue;
+      if (markdowns.has(percent) && !(offer && percent === offer.percent)) continue; // a real compare-at markdown
+      if (!offer) {
+        findings.push(block("discount_without_offer", "The copy names a discount but the campaign has no offer.", match[0], field));
+      } else if (percent !== offer.percent) {
+        findings.push(block("discount_mismatch", `The campaign offers ${offer.percent}%, not ${percent}%.`, match[0], field));
       }
-      if (markdowns.has(percent)) continue; // a real compare-at markdown
       if (percent > maxPercent) {
         findings.push(block("discount_over_policy", `A ${percent}% discount is above the shop's maximum (${maxPercent}%).`, match[0], field));
-      } else if (offer) {
-        findings.push(block("discount_mismatch", `The campaign offers ${offer.percent}%, not ${percent}%.`, match[0], field));
-      } else {
-        findings.push(block("discount_without_offer", "The copy names a discount but the campaign has no offer.", match[0], field));
       }
     }
     if (!offer) {
@@ -110,7 +105,7 @@ export function checkDiscounts(fields: DraftField[], request: CopyRequest): Find
   return findings;
 }
 
-export const URGENCY = /\b(?:hurry|last chance|ends? (?:soon|today|tonight|tomorrow|at midnight)|ending soon|limited[- ]time|today only|final hours|expires?|expiring|selling fast|almost gone|nearly gone|running low|few left|going fast|while (?:stocks?|supplies) last|running out|before (?:it's|they're|it is|they are) gone)\b/i;
+export const URGENCY = /\b(?:hurry|last chance|ends? (?:soon|today|tonight|tomorrow|at midnight)|ending soon|limited[- ]time|today only|final hours|expires?|expiring|selling fast|almost gone|nearly gone|running low|few (?:are |of \w+ (?:\w+ )?(?:\w+ )?are )?left|only a few|what's left|before (?:they|it) go(?:es)?|going fast|while (?:stocks?|supplies) last|running out|before (?:it's|they're|it is|they are) gone)\b/i;
 const STOCK_COUNT = /\b(?:only|just)\s+\d+\s+(?:left|remaining|in stock)\b|\b\d+\s+(?:left|remaining) in stock\b/i;
 
 /** Urgency is true when an offer expires or a product in the campaign really is running low. */
