@@ -255,6 +255,12 @@ export function writeBuiltinDraft(request: CopyRequest): CopyResult {
     excluded = [...excluded, ...blocking.map((f) => f.evidence).filter((e) => e.trim().length > 1)];
   }
   if (!best) {
+    // Every line holds an excluded word. A draft that shows the problem beats none: the merchant
+    // sees it with the guardrail findings (it is never marked ready) and can edit or change the list.
+    best = compose(buildPlan(request, set, []), baseSeed);
+    if (best) notes.push("Every template line uses a banned word; this draft ignores the list and will be blocked until edited.");
+  }
+  if (!best) {
     return { ok: false, error: { kind: "invalid_output", message: "The built-in templates could not fill a draft for this request." } };
   }
   return { ok: true, draft: best, model: BUILTIN_MODEL, raw: JSON.stringify(best), usage: null, notes };
