@@ -25,8 +25,9 @@ describe("compileTemplate", () => {
     expect(sources.html).toContain("{{ product_block | raw }}");
     expect(sources.html).toContain("{{ links.cta }}");
     expect(sources.html).not.toContain("<mj-");
-    expect(sources.productBlockHtml).toContain("{% for product in products %}");
-    expect(sources.productBlockHtml).toContain("{{ product.title }}");
+    expect(sources.productRowHtml).toContain("{% if product.image_url %}");
+    expect(sources.productRowHtml).toContain("{{ product.title }}");
+    expect(sources.productHeadingHtml).toContain("<h2");
     expect(sources.text).toContain("{{ unsubscribe_url }}");
     expect(sources.subject).toBe(DRAFTS[layout].subjects[0]);
     for (const template of Object.values(parsed)) expect(template.length).toBeGreaterThan(0);

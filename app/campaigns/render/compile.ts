@@ -14,7 +14,7 @@ import {
   type Segment,
 } from "./placeholders";
 import { layoutStrings } from "./strings";
-import { buildProductBlockText, buildText, type TextPieces } from "./text-layout";
+import { buildProductHeadingText, buildProductRowText, buildText, type TextPieces } from "./text-layout";
 import {
   compileInputSchema,
   compiledSourcesSchema,
@@ -125,13 +125,14 @@ export async function compileTemplate(input: CompileInput): Promise<CompileResul
     return { ok: false, error: { kind: "mjml_invalid", message: error instanceof Error ? error.message : String(error) } };
   }
 
-  let productBlockHtml: string;
+  let productHeadingHtml: string;
+  let productRowHtml: string;
   let layoutHtml: string;
   try {
-    const heading = between(compiledHtml, MARK.blockStart, MARK.rowImage);
+    productHeadingHtml = between(compiledHtml, MARK.blockStart, MARK.rowImage);
     const rowImage = between(compiledHtml, MARK.rowImage, MARK.rowPlain);
     const rowPlain = between(compiledHtml, MARK.rowPlain, MARK.blockEnd);
-    productBlockHtml = `{% if products.size > 0 %}${heading}{% for product in products %}{% if product.image_url %}${rowImage}{% else %}${rowPlain}{% endif %}{% endfor %}{% endif %}`;
+    productRowHtml = `{% if product.image_url %}${rowImage}{% else %}${rowPlain}{% endif %}`;
     const start = compiledHtml.indexOf(MARK.blockStart);
     const end = compiledHtml.indexOf(MARK.blockEnd) + MARK.blockEnd.length;
     layoutHtml = `${compiledHtml.slice(0, start)}{{ product_block | raw }}${compiledHtml.slice(end)}`;
@@ -158,8 +159,10 @@ export async function compileTemplate(input: CompileInput): Promise<CompileResul
     previewText: text(copy.previewText),
     html: layoutHtml,
     text: buildText(textPieces, { layout, brand, strings }),
-    productBlockHtml,
-    productBlockText: buildProductBlockText({ layout, brand, strings }),
+    productHeadingHtml,
+    productRowHtml,
+    productHeadingText: buildProductHeadingText({ layout, brand, strings }),
+    productRowText: buildProductRowText({ layout, brand, strings }),
   };
   return loadCompiledTemplate(sources, notes);
 }
@@ -177,8 +180,8 @@ export function loadCompiledTemplate(input: unknown, notes: readonly string[] = 
     previewText: parseChecked(textEngine, sources.previewText, TEMPLATE_GLOBALS.copy),
     html: parseChecked(htmlEngine, sources.html, TEMPLATE_GLOBALS.layout),
     text: parseChecked(textEngine, sources.text, TEMPLATE_GLOBALS.layout),
-    productBlockHtml: parseChecked(htmlEngine, sources.productBlockHtml, TEMPLATE_GLOBALS.productBlock),
-    productBlockText: parseChecked(textEngine, sources.productBlockText, TEMPLATE_GLOBALS.productBlock),
+    productRowHtml: parseChecked(htmlEngine, sources.productRowHtml, TEMPLATE_GLOBALS.productRow),
+    productRowText: parseChecked(textEngine, sources.productRowText, TEMPLATE_GLOBALS.productRow),
   };
   for (const [field, check] of Object.entries(checks)) {
     if (!check.ok) return { ok: false, error: { kind: check.kind, message: check.message, field: `template.${field}` } };
@@ -196,8 +199,8 @@ export function loadCompiledTemplate(input: unknown, notes: readonly string[] = 
       previewText: template("previewText"),
       html: template("html"),
       text: template("text"),
-      productBlockHtml: template("productBlockHtml"),
-      productBlockText: template("productBlockText"),
+      productRowHtml: template("productRowHtml"),
+      productRowText: template("productRowText"),
     },
   };
   return { ok: true, compiled };

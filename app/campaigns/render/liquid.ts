@@ -53,5 +53,5 @@ export const TEMPLATE_GLOBALS = {
     "behaviour_line",
     "product_block",
   ]),
-  productBlock: new Set(["products"]),
+  productRow: new Set(["product"]),
 } as const;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileTemplate } from "./compile";
+import { cachedRowCount } from "./product-rows";
 import { renderForRecipient } from "./render";
 import { hrefs, parseHtml } from "./test-html";
 import { BRAND, compileInput, DRAFTS, PRODUCTS, recipient, trackClick } from "./test-fixtures";
@@ -129,6 +130,25 @@ describe("renderForRecipient: HTML round trip", () => {
     expect(html).toContain("Here are a few picks: </p>");
     expect(html.indexOf("Here are a few picks")).toBeLessThan(html.indexOf("Picked for you"));
     expect(html.indexOf("Picked for you")).toBeLessThan(html.indexOf("See you soon."));
+  });
+});
+
+describe("product rows are rendered once per product and template", () => {
+  it("memoizes rows and joins each recipient's own tracked links in", async () => {
+    const template = await compile(compileInput("promotional"));
+    const first = render(template, { clickUrl: (url, id) => `https://t.example.com/a/${id}?u=${encodeURIComponent(url)}&x=1` });
+    expect(cachedRowCount(template)).toBe(PRODUCTS.length);
+    const second = render(template, { clickUrl: (url, id) => `https://t.example.com/b/${id}?u=${encodeURIComponent(url)}` });
+    expect(cachedRowCount(template)).toBe(PRODUCTS.length);
+    // Same rows, different links, each escaped for its part.
+    expect(first.html).toContain(`href="https://t.example.com/a/product-2?u=${encodeURIComponent(PRODUCTS[1].url)}&amp;x=1"`);
+    expect(first.text).toContain(`https://t.example.com/a/product-2?u=${encodeURIComponent(PRODUCTS[1].url)}&x=1\n`);
+    expect(second.html).toContain(`href="https://t.example.com/b/product-2?u=${encodeURIComponent(PRODUCTS[1].url)}"`);
+    expect(second.html).not.toContain("t.example.com/a/");
+    expect(second.html).not.toContain("\u0001");
+    // A product that differs in any printed field gets its own row.
+    render(template, { products: [{ ...PRODUCTS[0], price: "£26.00" }] });
+    expect(cachedRowCount(template)).toBe(PRODUCTS.length + 1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { singleLine } from "./escape";
 import { htmlEngine, textEngine } from "./liquid";
+import { renderProductBlock } from "./product-rows";
 import { isSafeLinkUrl } from "./safe-url";
 import { tidyText } from "./text-layout";
 import { recipientSchema, type ClickTracker, type CompiledTemplate, type Recipient, type RenderResult } from "./types";
@@ -63,14 +64,8 @@ export function renderForRecipient(compiled: CompiledTemplate, recipient: Recipi
   }
   try {
     const track = tracker(data.clickUrl);
-    const products = data.products.map((item, index) => ({
-      title: singleLine(item.title, 255),
-      href: track(item.url, `product-${index + 1}`),
-      image_url: item.imageUrl ?? null,
-      price: singleLine(item.price, 40),
-      compare_at: item.compareAtPrice ? singleLine(item.compareAtPrice, 40) : null,
-      reason: item.reason ? singleLine(item.reason, 160) : null,
-    }));
+    const productLinks = data.products.map((item, index) => track(item.url, `product-${index + 1}`));
+    const block = renderProductBlock(compiled, data.products, productLinks);
     const scope = {
       // Names come from customers: one line, capped; the template's default covers an empty one.
       first_name: data.firstName ? singleLine(data.firstName, 60) : null,
@@ -82,12 +77,10 @@ export function renderForRecipient(compiled: CompiledTemplate, recipient: Recipi
         cta: track(data.ctaUrl ?? sources.ctaUrl, "cta"),
         shop: sources.shopUrl ? track(sources.shopUrl, "shop") : null,
       },
-      product_block: "",
+      product_block: block.html,
     };
-    const productScope = { products };
-    scope.product_block = htmlEngine.renderSync(templates.productBlockHtml, productScope);
     const html = htmlEngine.renderSync(templates.html, scope) as string;
-    scope.product_block = textEngine.renderSync(templates.productBlockText, productScope);
+    scope.product_block = block.text;
     const text = tidyText(textEngine.renderSync(templates.text, scope));
     const subject = singleLine(textEngine.renderSync(templates.subject, scope), 998);
     const previewText = singleLine(textEngine.renderSync(templates.previewText, scope), 500);

@@ -19,15 +19,19 @@ export interface TextLayoutContext {
   strings: LayoutStrings;
 }
 
-/** Liquid text source of the product block partial (reads `products`). */
-export function buildProductBlockText({ strings, layout }: TextLayoutContext): string {
-  const row = [
+/** The product block's heading, plain text (static: no Liquid). */
+export function buildProductHeadingText({ strings, layout }: TextLayoutContext): string {
+  return `${strings.productHeading[layout]}\n\n`;
+}
+
+/** Liquid text source of one product row (reads `product`). */
+export function buildProductRowText({ strings }: TextLayoutContext): string {
+  return [
     "{{ product.title }}\n",
     "{% if product.reason %}{{ product.reason }}\n{% endif %}",
     `{{ product.price }}{% if product.compare_at %} ${escapeLiquidText(strings.was)} {{ product.compare_at }}{% endif %}\n`,
     "{{ product.href }}\n\n",
   ].join("");
-  return `{% if products.size > 0 %}${escapeLiquidText(strings.productHeading[layout])}\n\n{% for product in products %}${row}{% endfor %}{% endif %}`;
 }
 
 /** Liquid text source of the whole text part; blank-line runs are squeezed after rendering. */

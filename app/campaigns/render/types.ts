@@ -91,8 +91,11 @@ export const compiledSourcesSchema = z.object({
   previewText: z.string(),
   html: z.string(),
   text: z.string(),
-  productBlockHtml: z.string(),
-  productBlockText: z.string(),
+  /** Product block: a static heading, then one row per product from the row partial (reads `product`). */
+  productHeadingHtml: z.string(),
+  productRowHtml: z.string(),
+  productHeadingText: z.string(),
+  productRowText: z.string(),
 });
 export type CompiledSources = z.infer<typeof compiledSourcesSchema>;
 
@@ -106,8 +109,8 @@ export interface CompiledTemplate {
     readonly previewText: Template[];
     readonly html: Template[];
     readonly text: Template[];
-    readonly productBlockHtml: Template[];
-    readonly productBlockText: Template[];
+    readonly productRowHtml: Template[];
+    readonly productRowText: Template[];
   };
 }
 
