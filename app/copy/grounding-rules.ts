@@ -174,9 +174,11 @@ export function checkProducts(fields: DraftField[], context: GuardrailContext): 
     }
     // Quoted names and runs of Capitalised Words that match nothing we know: maybe invented.
     const prose = text.replace(/\{\{[^}]*\}\}/g, " ");
+    // Subjects and headlines are often in Title Case, so only quoted names count there.
+    const titleCaseRuns = field.startsWith("body") ? prose : "";
     const candidates = [
       ...[...prose.matchAll(/["“]([^"”]{3,60})["”]/g)].map((m) => m[1]),
-      ...[...prose.matchAll(/(?<![.!?]\s|^)\b(\p{Lu}[\p{L}'’]+(?:\s+(?:of|and|&|the|de|la)?\s*\p{Lu}[\p{L}'’]+)+)/gu)].map((m) => m[1]),
+      ...[...titleCaseRuns.matchAll(/(?<![.!?]\s|^)\b(\p{Lu}[\p{L}'’]+(?:\s+(?:of|and|&|the|de|la)?\s*\p{Lu}[\p{L}'’]+)+)/gu)].map((m) => m[1]),
     ];
     for (const candidate of candidates) {
       const form = normalizeForMatch(candidate);

@@ -125,6 +125,7 @@ describe("checkDraft", () => {
       expect(rules(bodyFindings('Try the "Midnight Glaze Bowl" as well.'), "warn")).toContain("unrecognised_name");
       expect(rules(bodyFindings("It goes well with our Midnight Glaze Bowl."), "warn")).toContain("unrecognised_name");
       expect(rules(bodyFindings("Speckled Stoneware Mug by Clay & Co is $28.00."))).toEqual([]);
+      expect(checkDraft(makeDraft({ headline: "Your Favorite Mug Is Back In Town" }), context())).toEqual([]);
     });
   });
 
