@@ -1,6 +1,7 @@
 import { escapeHtmlText, singleLine } from "./escape";
 import { htmlEngine, textEngine } from "./liquid";
-import type { CompiledTemplate, ProductBlockItem } from "./types";
+import type { z } from "zod";
+import type { CompiledTemplate, productBlockItemSchema } from "./types";
 
 // Product rows are the costly part of a render: liquidjs spends ~50 µs per row on this machine (loop,
 // conditionals and lookups), four rows per email. Every recipient of a campaign draws from the same few
@@ -20,7 +21,8 @@ interface RowParts {
 
 const caches = new WeakMap<CompiledTemplate, Map<string, RowParts>>();
 
-type ValidItem = { title: string; url: string; imageUrl?: string | null; price: string; compareAtPrice?: string | null; reason?: string | null };
+/** A product row's data after the recipient schema has checked it. */
+type ValidItem = z.output<typeof productBlockItemSchema>;
 
 function rowScope(item: ValidItem) {
   return {
