@@ -1,15 +1,22 @@
-import { randomUUID } from "node:crypto";
 import { isbot } from "isbot";
 import type { Db, RawDriver } from "~/db.server";
 import { log } from "~/lib/logger.server";
 import { parseBrowseBatch, placeInTime, referencedIds, resolveAgainstMirror } from "./events";
 import type { KeyedTokenBuckets } from "./rate-limit";
-import { type BrowseEventRow, type MirrorLookup, identityAtOrAfter, insertBrowseEvents } from "./store.server";
+import {
+  type BrowseEventRow,
+  type BrowseEventWriter,
+  type MirrorLookup,
+  browseEventId,
+  cartTokensHaveCustomer,
+  hasAnonymousEvents,
+  identityAtOrAfter,
+} from "./store.server";
 import { stitchLogin, stitchReportedCartTokens } from "./stitch.server";
 
 // The app proxy endpoint's work (https://{shop}/apps/campaign-pilot/events → /proxy/events): verify
 // Shopify's signature, drop bots, rate limit, validate, keep events for products the shop has, write
-// them in one INSERT, stitch identities, answer 204. What is trusted is in ADR 007.
+// them with one bulk INSERT (shared with concurrent requests), stitch identities, answer 204. What is trusted is in ADR 007.
 
 export type AuthenticateAppProxy = (request: Request) => Promise<{ session?: unknown }>;
 
@@ -18,6 +25,8 @@ export interface ReceiveBrowseDeps {
   driver: RawDriver;
   db: Db;
   mirror: MirrorLookup;
+  /** Shares one transaction among concurrent requests (group commit). */
+  writer: BrowseEventWriter;
   limits: { visitor: KeyedTokenBuckets; shop: KeyedTokenBuckets };
   maxBodyBytes: number;
   /** (shop, visitor, customer) triples stitched recently: skips repeating the same UPDATE per batch. */
@@ -112,7 +121,7 @@ export async function receiveBrowseEvents(request: Request, deps: ReceiveBrowseD
     }
   }
   const rows: BrowseEventRow[] = kept.map((event) => ({
-    id: randomUUID(),
+    id: browseEventId(receivedAt.getTime()),
     shop,
     visitorId: batch.visitorId,
     customerId: attribution.customerId,
@@ -125,13 +134,21 @@ export async function receiveBrowseEvents(request: Request, deps: ReceiveBrowseD
     receivedAt,
     attributedVia: attribution.via,
   }));
-  await insertBrowseEvents(deps.driver, rows);
+  await deps.writer.write(rows);
 
-  if (customerId && deps.recentLogins.claim(`${shop}\u0000${batch.visitorId}\u0000${customerId}`)) {
+  // Stitching goes through Prisma (shared with the webhook path); cheap raw checks keep it off the
+  // common path, where there is nothing to stitch.
+  if (
+    customerId &&
+    deps.recentLogins.claim(`${shop}\u0000${batch.visitorId}\u0000${customerId}`) &&
+    (await hasAnonymousEvents(deps.driver, shop, batch.visitorId, receivedAt))
+  ) {
     await stitchLogin(deps.db, shop, batch.visitorId, customerId, receivedAt);
   }
   const cartTokens = kept.flatMap((event) => (event.cartToken ? [event.cartToken] : []));
-  if (cartTokens.length) await stitchReportedCartTokens(deps.db, shop, batch.visitorId, cartTokens);
+  if (cartTokens.length && (await cartTokensHaveCustomer(deps.driver, shop, cartTokens))) {
+    await stitchReportedCartTokens(deps.db, shop, batch.visitorId, cartTokens);
+  }
 
   log.debug("storefront batch", {
     shop,

@@ -3,11 +3,11 @@ import { authenticate } from "~/shopify.server";
 import { storefrontConfig } from "./config.server";
 import { KeyedTokenBuckets } from "./rate-limit";
 import { RecentKeys, type ReceiveBrowseDeps } from "./receive.server";
-import { createMirrorLookup } from "./store.server";
+import { createBrowseEventWriter, createMirrorLookup } from "./store.server";
 
 // One set of limiters and caches per web process (kept across dev rebuilds on globalThis).
 declare global {
-  var __storefrontState: Pick<ReceiveBrowseDeps, "limits" | "mirror" | "recentLogins" | "maxBodyBytes"> | undefined;
+  var __storefrontState: Pick<ReceiveBrowseDeps, "limits" | "mirror" | "writer" | "recentLogins" | "maxBodyBytes"> | undefined;
 }
 
 function state() {
@@ -19,6 +19,7 @@ function state() {
         shop: new KeyedTokenBuckets({ capacity: config.STOREFRONT_SHOP_BURST, refillPerSecond: config.STOREFRONT_SHOP_PER_SECOND }),
       },
       mirror: createMirrorLookup(),
+      writer: createBrowseEventWriter(rawDriver),
       recentLogins: new RecentKeys(),
       maxBodyBytes: config.STOREFRONT_MAX_BODY_BYTES,
     };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import type { RawDriver } from "~/db.server";
 import type { MirrorFacts } from "./events";
@@ -75,21 +76,88 @@ const COLUMNS = [
   "occurredAt", "receivedAt", "attributedVia",
 ] as const;
 
-/** All rows in one INSERT statement. */
+// SQLite allows 32766 bound variables per statement; stay well below.
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
+function insertSql(count: number): string {
+  const tuple = `(${placeholders(COLUMNS.length)})`;
+  return `INSERT INTO "BrowseEvent" (${COLUMNS.map((column) => `"${column}"`).join(",")}) VALUES ${Array.from(
+    { length: count },
+    () => tuple,
+  ).join(",")}`;
+}
+
+/** All rows in one transaction, in as few multi-row INSERT statements as the variable limit allows. */
 export async function insertBrowseEvents(driver: RawDriver, rows: BrowseEventRow[]): Promise<void> {
   if (!rows.length) return;
-  const tuple = `(${placeholders(COLUMNS.length)})`;
-  const sql = `INSERT INTO "BrowseEvent" (${COLUMNS.map((column) => `"${column}"`).join(",")}) VALUES ${rows
-    .map(() => tuple)
-    .join(",")}`;
-  const values = bind(driver, rows.flatMap((row) => COLUMNS.map((column) => row[column])));
+  const chunks: BrowseEventRow[][] = [];
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) chunks.push(rows.slice(start, start + MAX_ROWS_PER_STATEMENT));
+  const values = (chunk: BrowseEventRow[]) => bind(driver, chunk.flatMap((row) => COLUMNS.map((column) => row[column])));
   if (driver.kind === "sqlite") {
     const connection = driver.connection();
     await outsideTransaction(connection);
-    sqliteStatement(connection, sql).run(...values);
+    connection.transaction(() => {
+      for (const chunk of chunks) sqliteStatement(connection, insertSql(chunk.length)).run(...values(chunk));
+    })();
     return;
   }
-  await driver.pool.query(toPostgres(sql), values);
+  if (chunks.length === 1) {
+    await driver.pool.query(toPostgres(insertSql(rows.length)), values(rows));
+    return;
+  }
+  const client = await driver.pool.connect();
+  try {
+    await client.query("BEGIN");
+    for (const chunk of chunks) await client.query(toPostgres(insertSql(chunk.length)), values(chunk));
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Group commit: requests that reach the write at about the same time share one transaction, so the
+ * database commits once per group instead of once per request (SQLite has one writer; each commit
+ * costs a WAL write of every touched index page). A request's promise settles when its group is
+ * committed, or rejects with the group's error.
+ */
+export interface BrowseEventWriter {
+  write(rows: BrowseEventRow[]): Promise<void>;
+}
+
+export function createBrowseEventWriter(driver: () => Promise<RawDriver> | RawDriver, maxRowsPerGroup = 5_000): BrowseEventWriter {
+  let pending: Array<{ rows: BrowseEventRow[]; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let scheduled = false;
+
+  async function flush() {
+    scheduled = false;
+    const group = pending;
+    pending = [];
+    try {
+      await insertBrowseEvents(await driver(), group.flatMap((entry) => entry.rows));
+      for (const entry of group) entry.resolve();
+    } catch (error) {
+      for (const entry of group) entry.reject(error);
+    }
+  }
+
+  return {
+    write(rows) {
+      if (!rows.length) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ rows, resolve, reject });
+        if (pending.reduce((sum, entry) => sum + entry.rows.length, 0) >= maxRowsPerGroup) {
+          void flush();
+        } else if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
 }
 
 /**
@@ -111,6 +179,33 @@ export async function identityAtOrAfter(
     [shop, visitorId, notBefore],
   );
   return row;
+}
+
+/** Whether the visitor has anonymous events up to `until` (so a login has anything to stitch). */
+export async function hasAnonymousEvents(driver: RawDriver, shop: string, visitorId: string, until: Date): Promise<boolean> {
+  const rows = await all(
+    driver,
+    `SELECT 1 AS "found" FROM "BrowseEvent"
+      WHERE "shop" = ? AND "visitorId" = ? AND "occurredAt" <= ? AND "customerId" IS NULL LIMIT 1`,
+    [shop, visitorId, until],
+  );
+  return rows.length > 0;
+}
+
+/** Whether an order or checkout of a known customer already carries one of these cart tokens. */
+export async function cartTokensHaveCustomer(driver: RawDriver, shop: string, cartTokens: readonly string[]): Promise<boolean> {
+  const tokens = [...new Set(cartTokens)];
+  if (!tokens.length) return false;
+  const list = placeholders(tokens.length);
+  const rows = await all(
+    driver,
+    `SELECT 1 AS "found" FROM "Order" WHERE "shop" = ? AND "cartToken" IN (${list}) AND "customerId" IS NOT NULL
+     UNION ALL
+     SELECT 1 AS "found" FROM "Checkout" WHERE "shop" = ? AND "cartToken" IN (${list}) AND "customerId" IS NOT NULL
+     LIMIT 1`,
+    [shop, ...tokens, shop, ...tokens],
+  );
+  return rows.length > 0;
 }
 
 export interface MirrorLookup {
@@ -178,4 +273,17 @@ export function createMirrorLookup(options: { ttlMs?: number; maxKeys?: number; 
       return { products: productFacts, variants: variantFacts };
     },
   };
+}
+
+// Unique across processes by a random prefix drawn once per process; within it by the counter.
+const processTag = randomBytes(5).toString("hex");
+let sequence = 0;
+/**
+ * Row ids that sort by creation time (base-36 milliseconds, then the process tag and a counter):
+ * inserts land at the end of the primary-key index instead of at random pages, which nearly halved
+ * the cost of a 10-row insert on SQLite here compared with random UUIDs (ADR 007).
+ */
+export function browseEventId(now = Date.now()): string {
+  sequence = (sequence + 1) % 2_176_782_336; // 36^6
+  return `${now.toString(36).padStart(9, "0")}${processTag}${sequence.toString(36).padStart(6, "0")}`;
 }
