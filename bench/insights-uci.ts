@@ -64,14 +64,26 @@ export async function* readUciRows(path = UCI_PATH): AsyncGenerator<UciRow> {
   }
 }
 
+// Ids repeat across lines; keeping one copy of each (instead of a slice of every CSV line, which pins the
+// whole line in memory) halves the resident size of 540k events.
+const interned = new Map<string, string>();
+function intern(text: string): string {
+  let kept = interned.get(text);
+  if (kept === undefined) {
+    kept = text;
+    interned.set(kept, kept);
+  }
+  return kept;
+}
+
 /** Guests (no CustomerID) become one pseudo-customer per invoice: their baskets still teach co-occurrence. */
 export function rowToEvent(row: UciRow): InsightEvent {
   return {
     type: "order",
-    customerId: row.customerId ?? `guest:${row.invoiceNo}`,
-    productId: row.stockCode,
+    customerId: intern(row.customerId ?? `guest:${row.invoiceNo}`),
+    productId: intern(row.stockCode),
     at: row.at,
-    orderId: row.invoiceNo,
+    orderId: intern(row.invoiceNo),
     quantity: row.quantity,
     price: row.unitPrice,
   };

@@ -28,7 +28,7 @@ export const affinityConfigSchema = z.object({
   /** Bounded state: when a dimension grows 25% past this, its weakest entries are dropped. */
   maxEntriesPerDimension: z.number().int().positive().default(400),
   /** Recent purchases kept for "bought together"/"bought after" pairs in the recommender index. */
-  recentPurchasesKept: z.number().int().positive().default(6),
+  recentPurchasesKept: z.number().int().positive().default(4),
   sessionGapMinutes: z.number().positive().default(30),
   sessionItemsKept: z.number().int().positive().default(20),
 });

@@ -2,6 +2,7 @@
 // - popularity: products by distinct buyers;
 // - item co-occurrence: exact basket co-occurrence (cosine), seeded by the context and the customer's purchases;
 // - session-kNN (Jannach & Ludewig 2017): past sessions most similar to the context session vote for their items.
+import { NeighbourList } from "../recommend/neighbour-list";
 import type { InsightEvent } from "../schemas";
 
 export interface EvaluationQuery {
@@ -84,9 +85,9 @@ export class CooccurrenceRecommender implements OfflineRecommender {
   readonly name = "item co-occurrence";
   private readonly products = new Interner();
   private readonly popularity = new PopularityRecommender();
-  private readonly pairs: Map<number, number>[] = [];
+  private readonly pairs: NeighbourList[] = []; // exact counts: never pruned
   private readonly occurrences: number[] = [];
-  private readonly openBaskets = new Map<string, number[]>();
+  private readonly openBaskets = new Map<string, Set<number>>();
   private readonly purchasesOf = new Map<string, Set<number>>();
 
   ingest(event: InsightEvent): void {
@@ -94,13 +95,13 @@ export class CooccurrenceRecommender implements OfflineRecommender {
     this.popularity.ingest(event);
     const id = this.products.id(event.productId);
     const key = basketKey(event);
-    const basket = this.openBaskets.get(key) ?? [];
-    if (basket.includes(id)) return;
+    const basket = this.openBaskets.get(key) ?? new Set<number>();
+    if (basket.has(id)) return;
     for (const other of basket) {
-      (this.pairs[id] ??= new Map()).set(other, (this.pairs[id].get(other) ?? 0) + 1);
-      (this.pairs[other] ??= new Map()).set(id, (this.pairs[other].get(id) ?? 0) + 1);
+      (this.pairs[id] ??= new NeighbourList()).add(other, 1);
+      (this.pairs[other] ??= new NeighbourList()).add(id, 1);
     }
-    basket.push(id);
+    basket.add(id);
     this.openBaskets.set(key, basket);
     this.occurrences[id] = (this.occurrences[id] ?? 0) + 1;
     let own = this.purchasesOf.get(event.customerId);
@@ -115,13 +116,16 @@ export class CooccurrenceRecommender implements OfflineRecommender {
       if (id !== undefined) seeds.add(id);
     }
     for (const id of (query.customerId && this.purchasesOf.get(query.customerId)) || []) seeds.add(id);
-    const scores = new Map<number, number>();
+    // dense accumulator: a customer's history can touch most of the catalogue
+    const dense = new Float64Array(this.products.names.length);
+    const touched: number[] = [];
     for (const seed of seeds) {
-      for (const [other, count] of this.pairs[seed] ?? []) {
-        const similarity = count / Math.sqrt(this.occurrences[seed] * this.occurrences[other]);
-        scores.set(other, (scores.get(other) ?? 0) + similarity);
-      }
+      this.pairs[seed]?.forEach((other, count) => {
+        if (dense[other] === 0) touched.push(other);
+        dense[other] += count / Math.sqrt(this.occurrences[seed] * this.occurrences[other]);
+      });
     }
+    const scores = new Map(touched.map((id) => [id, dense[id]]));
     return topK(scores, this.products.names, new Set([...query.exclude, ...query.recentProductIds]), k, this.popularity.ranked());
   }
 }

@@ -25,6 +25,8 @@ export type ModelFit<Params> =
       logStandardErrors: Params | null;
       /** low: every ln-parameter's standard error under 0.2 (±20%); medium: under 0.5; high: worse or singular */
       uncertainty: Uncertainty;
+      /** why the fit is not the plain one asked for, e.g. a MAP retry after maximum likelihood failed */
+      note?: string;
     }
   | { kind: "not_fitted"; reason: NotFittedReason; detail: string; customers: number };
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { loadSpecialFunctions } from "../special-functions";
 import { MS_PER_DAY } from "../time";
 import { expectedPurchases, fitBgNbd, probabilityAlive, weakBgNbdPrior, type BgNbdParams, type RecencyFrequency } from "./bg-nbd";
-import type { ModelFit } from "./fit-model";
+import type { LogNormalPrior, ModelFit } from "./fit-model";
 import { expectedAverageValue, fitGammaGamma, weakGammaGammaPrior, type GammaGammaParams } from "./gamma-gamma";
 import type { PurchaseSummary } from "./purchase-summary";
 import { rfmScores, type RfmScore } from "./rfm";
@@ -80,8 +80,18 @@ export async function analyseLifecycle(
   const spends = summaries.filter((s) => s.meanRepeatValue !== null).map((s) => ({ x: s.frequency, m: s.meanRepeatValue ?? 0 }));
   const shrink = config.shrinkage === "always" || (config.shrinkage === "auto" && summaries.length < config.shrinkBelowCustomers);
   const fitOptions = { minCustomers: config.minCustomers, minRepeatCustomers: config.minRepeatCustomers };
-  const bgNbd = fitBgNbd(rows, { ...fitOptions, prior: shrink ? weakBgNbdPrior(rows, config.priorSd) : undefined });
-  const gammaGamma = fitGammaGamma(spends, { ...fitOptions, prior: shrink ? weakGammaGammaPrior(spends, config.priorSd) : undefined });
+  const bgNbd = fitWithFallback(
+    (prior) => fitBgNbd(rows, { ...fitOptions, prior }),
+    weakBgNbdPrior(rows, config.priorSd),
+    shrink,
+    config.shrinkage !== "never",
+  );
+  const gammaGamma = fitWithFallback(
+    (prior) => fitGammaGamma(spends, { ...fitOptions, prior }),
+    weakGammaGammaPrior(spends, config.priorSd),
+    shrink,
+    config.shrinkage !== "never",
+  );
 
   const gaps = summaries.map((s) => s.meanInterPurchaseDays).filter((d): d is number => d !== null);
   const medianInterPurchaseDays = median(gaps);
@@ -132,6 +142,24 @@ export async function analyseLifecycle(
     },
     customers,
   };
+}
+
+/**
+ * Fits with the prior when shrinking; otherwise by maximum likelihood, retried with the prior when the
+ * likelihood runs to a boundary or fails to converge (a flat likelihood is exactly where a weak prior
+ * decides sensibly), unless shrinkage is "never". Too little data is not retried: that is a heuristic's job.
+ */
+function fitWithFallback<Params>(
+  fit: (prior: LogNormalPrior | undefined) => ModelFit<Params>,
+  prior: LogNormalPrior,
+  shrink: boolean,
+  mayRetry: boolean,
+): ModelFit<Params> {
+  if (shrink) return fit(prior);
+  const plain = fit(undefined);
+  if (plain.kind === "fitted" || !mayRetry || (plain.reason !== "degenerate" && plain.reason !== "did_not_converge")) return plain;
+  const retried = fit(prior);
+  return retried.kind === "fitted" ? { ...retried, note: `maximum likelihood failed (${plain.detail}); fitted with the weak prior` } : plain;
 }
 
 interface FrequencyForecast {

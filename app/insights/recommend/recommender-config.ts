@@ -16,7 +16,7 @@ export const indexConfigSchema = z.object({
   /** Pair weight for two products viewed / carted in one session. */
   sessionPairWeight: z.number().nonnegative().default(1),
   /** Bounded memory: each product keeps its strongest neighbours (pruned back to this at 2×). */
-  neighboursKept: z.number().int().positive().default(200),
+  neighboursKept: z.number().int().positive().default(100),
 });
 export type IndexConfig = z.output<typeof indexConfigSchema>;
 export type IndexConfigInput = z.input<typeof indexConfigSchema>;
