@@ -5,7 +5,7 @@
 //   BENCH_RECIPIENTS (default 10000)   --write: replace the "Email rendering" section of BENCHMARKS.md
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { compileTemplate, loadCompiledTemplate } from "~/campaigns/render/compile";
 import { renderForRecipient } from "~/campaigns/render/render";
 import { compileInput, PRODUCTS } from "~/campaigns/render/test-fixtures";
@@ -70,6 +70,7 @@ const log = (line = "") => {
   lines.push(line);
 };
 
+const loadAtStart = loadavg()[0];
 const started = performance.now();
 const cold = performance.now();
 const compiled = { promotional: await compileOrThrow("promotional") } as Record<Layout, CompiledTemplate>;
@@ -125,6 +126,8 @@ log(
 log();
 log(`- First compile in a fresh process (loads MJML): ${ms(coldMs)} ms.`);
 log(`- Peak RSS of the whole run: ${peakRssMb.toFixed(0)} MB. Total wall time: ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+// The machine is shared: a load above the core count stretches the tail (descheduling), not the median.
+log(`- 1-minute load average: ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end (${cpus().length} cores).`);
 log();
 log(`| layout | compile mean / p99 (${WARM_COMPILES}×) | reload from sources | render mean | render p50 | render p99 | render max | renders/s | HTML per email |`);
 log("|---|---|---|---|---|---|---|---|---|");
