@@ -1,3 +1,4 @@
+import type { Liquid, Template } from "liquidjs";
 import type { CopyDraft } from "~/copy/types";
 import { palette } from "./colors";
 import { buildMjml, MARK, type HtmlPieces } from "./layout";
@@ -175,33 +176,21 @@ export function loadCompiledTemplate(input: unknown, notes: readonly string[] = 
     return { ok: false, error: { kind: "invalid_input", message: issue.message, field: `sources.${issue.path.join(".")}` } };
   }
   const sources = parsedSources.data;
-  const checks = {
-    subject: parseChecked(textEngine, sources.subject, TEMPLATE_GLOBALS.copy),
-    previewText: parseChecked(textEngine, sources.previewText, TEMPLATE_GLOBALS.copy),
-    html: parseChecked(htmlEngine, sources.html, TEMPLATE_GLOBALS.layout),
-    text: parseChecked(textEngine, sources.text, TEMPLATE_GLOBALS.layout),
-    productRowHtml: parseChecked(htmlEngine, sources.productRowHtml, TEMPLATE_GLOBALS.productRow),
-    productRowText: parseChecked(textEngine, sources.productRowText, TEMPLATE_GLOBALS.productRow),
+  // Which engine parses each template, and which top-level variables it may read.
+  const specs: Record<keyof CompiledTemplate["parsed"], [Liquid, string, ReadonlySet<string>]> = {
+    subject: [textEngine, sources.subject, TEMPLATE_GLOBALS.copy],
+    previewText: [textEngine, sources.previewText, TEMPLATE_GLOBALS.copy],
+    html: [htmlEngine, sources.html, TEMPLATE_GLOBALS.layout],
+    text: [textEngine, sources.text, TEMPLATE_GLOBALS.layout],
+    productRowHtml: [htmlEngine, sources.productRowHtml, TEMPLATE_GLOBALS.productRow],
+    productRowText: [textEngine, sources.productRowText, TEMPLATE_GLOBALS.productRow],
   };
-  for (const [field, check] of Object.entries(checks)) {
+  const parsed = {} as Record<keyof CompiledTemplate["parsed"], Template[]>;
+  for (const [field, [engine, source, globals]] of Object.entries(specs)) {
+    const check = parseChecked(engine, source, globals);
     if (!check.ok) return { ok: false, error: { kind: check.kind, message: check.message, field: `template.${field}` } };
+    parsed[field as keyof CompiledTemplate["parsed"]] = check.template;
   }
-  const template = (name: keyof typeof checks) => {
-    const check = checks[name];
-    if (!check.ok) throw new Error("unreachable: checked above");
-    return check.template;
-  };
-  const compiled: CompiledTemplate = {
-    sources,
-    notes,
-    parsed: {
-      subject: template("subject"),
-      previewText: template("previewText"),
-      html: template("html"),
-      text: template("text"),
-      productRowHtml: template("productRowHtml"),
-      productRowText: template("productRowText"),
-    },
-  };
+  const compiled: CompiledTemplate = { sources, notes, parsed };
   return { ok: true, compiled };
 }
