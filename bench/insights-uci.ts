@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { InsightEvent } from "../app/insights/schemas";
 import { parseInstant } from "../app/insights/time";
 
-export const UCI_PATH = new URL("../../shared/data/uci-online-retail/online-retail.csv.gz", import.meta.url).pathname;
+export const UCI_PATH =
+  process.env.UCI_ONLINE_RETAIL_PATH ?? new URL("../../shared/data/uci-online-retail/online-retail.csv.gz", import.meta.url).pathname;
 
 export function uciAvailable(): boolean {
   return existsSync(UCI_PATH);

@@ -22,7 +22,9 @@ const TEST_SPLIT = "2011-11-09";
 const VALIDATION_SPLIT = "2011-10-09";
 
 if (!uciAvailable()) {
-  console.error(`bench:insights needs the UCI Online Retail file at ${UCI_PATH} (../shared/data, not in git).`);
+  console.error(
+    `bench:insights needs the UCI Online Retail file at ${UCI_PATH} (../shared/data, not in git; or set UCI_ONLINE_RETAIL_PATH). Nothing was measured.`,
+  );
   process.exit(1);
 }
 
