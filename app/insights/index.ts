@@ -114,6 +114,13 @@ export {
 export { loadSpecialFunctions } from "./special-functions";
 
 // Offline evaluation
-export { CooccurrenceRecommender, PopularityRecommender, SessionKnnRecommender, type EvaluationQuery, type OfflineRecommender } from "./evaluation/baselines";
+export {
+  CooccurrenceRecommender,
+  PopularityRecommender,
+  RecentPopularityRecommender,
+  SessionKnnRecommender,
+  type EvaluationQuery,
+  type OfflineRecommender,
+} from "./evaluation/baselines";
 export { EngineRecommender, TimeSplitEvaluation, type EvaluationResult } from "./evaluation/time-split";
 export { MetricsAccumulator, scoreRanking, type RankingMetrics } from "./evaluation/metrics";

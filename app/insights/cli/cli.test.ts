@@ -50,7 +50,7 @@ describe("recommend CLI", () => {
     expect(code).toBe(0);
     const [header, ...methods] = lines(stdout);
     expect(header).toMatchObject({ splitAt: "2024-02-12T00:00:00.000Z", queries: expect.any(Number) });
-    expect(methods.map((m) => m.method)).toEqual(["engine", "popularity", "item co-occurrence", "session-kNN"]);
+    expect(methods.map((m) => m.method)).toEqual(["engine", "popularity", "recent popularity (3-day half-life)", "item co-occurrence", "session-kNN"]);
     for (const m of methods) expect(Object.keys(m)).toEqual(["method", "k", "hitRate", "mrr", "ndcg"]);
   });
 

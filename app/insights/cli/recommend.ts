@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createShopInsights, ingestEvent, insightsConfigSchema, permissiveCatalog, recommendFor, type InsightsConfigInput } from "../engine";
-import { CooccurrenceRecommender, PopularityRecommender, SessionKnnRecommender } from "../evaluation/baselines";
+import { CooccurrenceRecommender, PopularityRecommender, RecentPopularityRecommender, SessionKnnRecommender } from "../evaluation/baselines";
 import { EngineRecommender, TimeSplitEvaluation } from "../evaluation/time-split";
 import { catalogItemSchema, insightEventSchema, recommendationQuerySchema, type CatalogItem, type CatalogLookup } from "../schemas";
 import { MS_PER_DAY, formatDay, parseInstant } from "../time";
@@ -23,8 +23,9 @@ Output:
   queries mode   one line per query, in input order: {"queryId","productIds":[...up to k]}
                  (--explain adds "reasons" per product)
   --evaluate     JSON lines: first {"splitAt","trainingEvents","testEvents","queries"}, then one line
-                 per method {"method","k","hitRate","mrr","ndcg"} for the engine, popularity, item
-                 co-occurrence and session-kNN trained on the same events before the split. Truth: the
+                 per method {"method","k","hitRate","mrr","ndcg"} for the engine, popularity, recent
+                 popularity (3-day half-life), item co-occurrence and session-kNN, all trained on the same
+                 events before the split. Truth: the
                  products each customer (with a purchase before the split) bought after it for the first
                  time; query: their last order (and later browse session) as context, past purchases excluded.
 
@@ -81,7 +82,13 @@ async function evaluate(eventsPath: string, k: number, catalog: CatalogLookup, c
     if (!Number.isFinite(first)) throw new InputError(`${eventsPath}: no events`);
     splitAt = last - Math.min(30 * MS_PER_DAY, (last - first) * 0.2);
   }
-  const models = [new EngineRecommender(catalog, config), new PopularityRecommender(), new CooccurrenceRecommender(), new SessionKnnRecommender()];
+  const models = [
+    new EngineRecommender(catalog, config),
+    new PopularityRecommender(),
+    new RecentPopularityRecommender(3),
+    new CooccurrenceRecommender(),
+    new SessionKnnRecommender(),
+  ];
   const evaluation = new TimeSplitEvaluation(models, splitAt);
   for await (const { value } of readJsonLines(eventsPath, insightEventSchema)) evaluation.observe(value);
   const results = evaluation.run(k);

@@ -1,5 +1,6 @@
 // Reference recommenders the engine is measured against, fed the same training events:
 // - popularity: products by distinct buyers;
+// - recent popularity: purchase lines decayed with a half-life (what sells now: strong in seasonal shops);
 // - item co-occurrence: exact basket co-occurrence (cosine), seeded by the context and the customer's purchases;
 // - session-kNN (Jannach & Ludewig 2017): past sessions most similar to the context session vote for their items.
 import { NeighbourList } from "../recommend/neighbour-list";
@@ -78,6 +79,36 @@ export class PopularityRecommender implements OfflineRecommender {
 
   recommend(query: EvaluationQuery, k: number): string[] {
     return topK(new Map(), this.products.names, new Set([...query.exclude, ...query.recentProductIds]), k, this.ranked());
+  }
+}
+
+export class RecentPopularityRecommender implements OfflineRecommender {
+  readonly name: string;
+  private readonly products = new Interner();
+  /** decayed counts, stored at a reference instant like the engine's scores (see decay.ts) */
+  private readonly counts: number[] = [];
+  private referenceAt: number | null = null;
+  private rankedCache: string[] | null = null;
+
+  constructor(private readonly halfLifeDays = 7) {
+    this.name = `recent popularity (${halfLifeDays}-day half-life)`;
+  }
+
+  ingest(event: InsightEvent): void {
+    if (!isPurchase(event)) return;
+    this.referenceAt ??= event.at;
+    const id = this.products.id(event.productId);
+    this.counts[id] = (this.counts[id] ?? 0) + Math.pow(2, (event.at - this.referenceAt) / (this.halfLifeDays * 86_400_000));
+    this.rankedCache = null;
+  }
+
+  recommend(query: EvaluationQuery, k: number): string[] {
+    // all counts share one reference instant, so their order is the same at any read time
+    this.rankedCache ??= this.counts
+      .map((_, id) => id)
+      .sort((a, b) => this.counts[b] - this.counts[a] || a - b)
+      .map((id) => this.products.names[id]);
+    return topK(new Map(), this.products.names, new Set([...query.exclude, ...query.recentProductIds]), k, this.rankedCache);
   }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { permissiveCatalog } from "../engine";
 import type { InsightEvent } from "../schemas";
 import { MS_PER_DAY, parseInstant } from "../time";
-import { CooccurrenceRecommender, PopularityRecommender, SessionKnnRecommender } from "./baselines";
+import { CooccurrenceRecommender, PopularityRecommender, RecentPopularityRecommender, SessionKnnRecommender } from "./baselines";
 import { MetricsAccumulator, scoreRanking } from "./metrics";
 import { EngineRecommender, TimeSplitEvaluation } from "./time-split";
 
@@ -31,7 +31,7 @@ describe("time-split evaluation", () => {
   buy("carol", 42, ["ink"]); // no history before the split: not a query
 
   it("asks each returning customer for what they bought new after the split, for every model alike", () => {
-    const models = [new EngineRecommender(permissiveCatalog()), new PopularityRecommender(), new CooccurrenceRecommender(), new SessionKnnRecommender()];
+    const models = [new EngineRecommender(permissiveCatalog()), new PopularityRecommender(), new RecentPopularityRecommender(3), new CooccurrenceRecommender(), new SessionKnnRecommender()];
     const evaluation = new TimeSplitEvaluation(models, start + 30 * MS_PER_DAY);
     for (const event of events) evaluation.observe(event);
     const queries = evaluation.queries();
@@ -39,8 +39,8 @@ describe("time-split evaluation", () => {
     expect(queries[0]).toMatchObject({ customerId: "alice", query: { recentProductIds: ["pen"], exclude: ["pen"] } });
     expect([...queries[0].relevant]).toEqual(["ink"]);
     const results = evaluation.run(1);
-    expect(results.map((r) => r.method)).toEqual(["engine", "popularity", "item co-occurrence", "session-kNN"]);
-    for (const result of results.filter((r) => r.method !== "popularity")) expect(result.metrics.hitRate).toBe(1); // ink goes with pen
+    expect(results.map((r) => r.method)).toEqual(["engine", "popularity", "recent popularity (3-day half-life)", "item co-occurrence", "session-kNN"]);
+    for (const result of results.filter((r) => !r.method.includes("popularity"))) expect(result.metrics.hitRate).toBe(1); // ink goes with pen
     expect(evaluation.counts()).toMatchObject({ trainingEvents: 30, testEvents: 4 });
   });
 });

@@ -89,7 +89,11 @@ export function recommendProducts(input: RecommendInput): RecommendedProduct[] {
     }
     if (customer && categoryTops) reasons.push(...affinityReasons(customer, item, categoryTops, input));
     const popularity = popular.max > 0 ? Math.max(0, decayedPopularity(index, id, now)) / popular.max : 0;
-    if (popularity > 0) reasons.push({ signal: "popular", contribution: scoring.blend.popularity * popularity });
+    if (popularity > 0) {
+      // what sells now also lifts what goes together: the trend boost is credited to "popular"
+      const together = reasons.reduce((sum, r) => (r.signal === "bought_together" || r.signal === "viewed_together" ? sum + r.contribution : sum), 0);
+      reasons.push({ signal: "popular", contribution: scoring.blend.popularity * popularity + scoring.trendBoost * popularity * together });
+    }
     const kept = reasons.filter((r) => r.contribution > 0).sort((a, b) => b.contribution - a.contribution);
     const score = kept.reduce((sum, r) => sum + r.contribution, 0);
     scored.push({ item, product: { productId, score, reasons: kept }, popularity });

@@ -3,9 +3,9 @@ import { z } from "zod";
 /** How the shop-wide index learns. Fixed when the index is created (the half-lives are stored in it). */
 export const indexConfigSchema = z.object({
   /** Co-occurrence fades slowly: tastes in pairs change over seasons, not weeks. 0 = never fades. */
-  cooccurrenceHalfLifeDays: z.number().nonnegative().default(180),
+  cooccurrenceHalfLifeDays: z.number().nonnegative().default(90),
   /** Popularity (the cold-start fallback) follows what sells now. */
-  popularityHalfLifeDays: z.number().nonnegative().default(7),
+  popularityHalfLifeDays: z.number().nonnegative().default(5),
   /** Pair weight for two lines of one order. */
   basketPairWeight: z.number().nonnegative().default(1),
   /** Pair weight for a purchase and an earlier purchase by the same customer within historyWindowDays. */
@@ -32,6 +32,8 @@ export const scoringConfigSchema = z.object({
       buyAgain: z.number().nonnegative().default(0.3),
     })
     .prefault({}),
+  /** Co-occurrence × (1 + trendBoost × relative popularity): among related products, favour what sells now. */
+  trendBoost: z.number().nonnegative().default(2),
   /** Seeds: the recent context counts fully; the customer's strongest products by their normalised affinity. */
   contextSeedWeight: z.number().nonnegative().default(1),
   historySeedWeight: z.number().nonnegative().default(1),
