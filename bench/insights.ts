@@ -134,7 +134,7 @@ of 3/7/14/30/60 days on the tuning split: the test month is the run-up to Christ
 (exact basket counts, cosine, seeded by the context and the whole history), session-kNN (Jannach & Ludewig
 2017, k=100, sample 500, the last order as session).
 
-Test: train before ${TEST_SPLIT}, predict after (${test.results[0].metrics.queries} customers, ${fmt(test.seconds)} s for all four):
+Test: train before ${TEST_SPLIT}, predict after (${test.results[0].metrics.queries} customers, ${fmt(test.seconds)} s for all five methods):
 
 ${qualityTable(test.results)}
 

@@ -23,7 +23,7 @@ async function run(cli: "recommend" | "lifecycle", args: string[]): Promise<{ co
 
 const lines = (stdout: string) => stdout.trim().split("\n").map((line) => JSON.parse(line));
 
-describe("recommend CLI", () => {
+describe("recommend CLI", { timeout: 30_000 }, () => {
   it("answers every query with k products, in input order", async () => {
     const { code, stdout } = await run("recommend", ["--events", join(fixtures, "events.jsonl"), "--queries", join(fixtures, "queries.jsonl"), "--k", "3"]);
     expect(code).toBe(0);
@@ -74,7 +74,7 @@ describe("recommend CLI", () => {
   });
 });
 
-describe("lifecycle CLI", () => {
+describe("lifecycle CLI", { timeout: 30_000 }, () => {
   it("prints one line per customer, falling back to heuristics for a tiny shop", async () => {
     const { code, stdout, stderr } = await run("lifecycle", ["--orders", join(fixtures, "orders.jsonl"), "--as-of", "2024-06-01", "--fit-summary"]);
     expect(code).toBe(0);

@@ -23,7 +23,7 @@ function predictionError(fitted: BgNbdParams, reference: BgNbdParams, customers:
   return total / customers.length;
 }
 
-describe("BG/NBD on small shops", () => {
+describe("BG/NBD on small shops", { timeout: 60_000 }, () => {
   it("error grows gracefully as the data shrinks, and shrinkage keeps small fits sane", () => {
     const all = readCdnowSummary().map(({ x, tx, T }) => ({ x, tx, T }));
     const full = fitBgNbd(all);
