@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const report = `## Insights (bench:insights)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${availableParallelism()} CPUs (\`nproc\`), Node ${nodeVersion}; \`npm run bench:insights -- --write\`.
-1-minute load average when the speed runs started: ${loads.map((l) => l.toFixed(1)).join(", ")} (other work shared the machine).
+1-minute load average when each speed run started: ${loads.map((l) => l.toFixed(1)).join(", ")}.
 Data: UCI Online Retail (${events.length.toLocaleString("en")} product lines; POST, DOT, M, bank charges… dropped; guests as
 one pseudo-customer per invoice). Engine = production defaults (\`engine.ts\`), no catalog attributes (UCI has none).
 
