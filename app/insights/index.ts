@@ -82,7 +82,7 @@ export {
 
 // Lifecycle
 export { PurchaseHistories, summarisePurchases, type PurchaseSummary } from "./lifecycle/purchase-summary";
-export { rfmScores, type RfmScore } from "./lifecycle/rfm";
+export { rfmReference, rfmScoreAgainst, rfmScores, type RfmReference, type RfmScore } from "./lifecycle/rfm";
 export { LIFECYCLE_STAGES, classifyStage, expectedInterval, stageConfigSchema, type LifecycleStage, type StageConfig } from "./lifecycle/stages";
 export {
   BG_NBD_PARAMS,
@@ -105,6 +105,9 @@ export {
 export type { LogNormalPrior, ModelFit, NotFittedReason, Uncertainty } from "./lifecycle/fit-model";
 export {
   analyseLifecycle,
+  fitShopLifecycle,
+  scoreCustomer,
+  type ShopLifecycleModel,
   lifecycleConfigSchema,
   type CustomerLifecycle,
   type LifecycleAnalysis,

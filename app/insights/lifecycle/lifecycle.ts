@@ -10,7 +10,7 @@ import { expectedPurchases, fitBgNbd, probabilityAlive, weakBgNbdPrior, type BgN
 import type { LogNormalPrior, ModelFit } from "./fit-model";
 import { expectedAverageValue, fitGammaGamma, weakGammaGammaPrior, type GammaGammaParams } from "./gamma-gamma";
 import type { PurchaseSummary } from "./purchase-summary";
-import { rfmScores, type RfmScore } from "./rfm";
+import { rfmReference, rfmScoreAgainst, rfmScores, type RfmReference, type RfmScore } from "./rfm";
 import { classifyStage, expectedInterval, stageConfigSchema, type LifecycleStage } from "./stages";
 
 export const lifecycleConfigSchema = z.object({
@@ -69,78 +69,109 @@ export interface LifecycleAnalysis {
   customers: CustomerLifecycle[];
 }
 
-export async function analyseLifecycle(
+/** What a shop's fit leaves behind to score any one customer later (persisted as JSON). */
+export interface ShopLifecycleModel {
+  asOf: number;
+  config: LifecycleConfig;
+  customers: number;
+  repeatCustomers: number;
+  medianInterPurchaseDays: number | null;
+  meanTransactionValue: number;
+  /** share of customers who came back at least once, with a Beta(1, 1) prior so tiny shops get ~½ */
+  repeatShare: number;
+  bgNbd: ModelFit<BgNbdParams>;
+  gammaGamma: ModelFit<GammaGammaParams>;
+  rfm: RfmReference;
+}
+
+export async function fitShopLifecycle(
   summaries: readonly PurchaseSummary[],
   asOf: number,
   configInput: LifecycleConfigInput = {},
-): Promise<LifecycleAnalysis> {
+): Promise<ShopLifecycleModel> {
   await loadSpecialFunctions();
   const config = lifecycleConfigSchema.parse(configInput);
   const rows: RecencyFrequency[] = summaries.map((s) => ({ x: s.frequency, tx: s.recencyDays, T: s.ageDays }));
   const spends = summaries.filter((s) => s.meanRepeatValue !== null).map((s) => ({ x: s.frequency, m: s.meanRepeatValue ?? 0 }));
   const shrink = config.shrinkage === "always" || (config.shrinkage === "auto" && summaries.length < config.shrinkBelowCustomers);
+  const mayRetry = config.shrinkage !== "never";
   const fitOptions = { minCustomers: config.minCustomers, minRepeatCustomers: config.minRepeatCustomers };
-  const bgNbd = fitWithFallback(
-    (prior) => fitBgNbd(rows, { ...fitOptions, prior }),
-    weakBgNbdPrior(rows, config.priorSd),
-    shrink,
-    config.shrinkage !== "never",
-  );
+  const bgNbd = fitWithFallback((prior) => fitBgNbd(rows, { ...fitOptions, prior }), weakBgNbdPrior(rows, config.priorSd), shrink, mayRetry);
   const gammaGamma = fitWithFallback(
     (prior) => fitGammaGamma(spends, { ...fitOptions, prior }),
     weakGammaGammaPrior(spends, config.priorSd),
     shrink,
-    config.shrinkage !== "never",
+    mayRetry,
   );
-
   const gaps = summaries.map((s) => s.meanInterPurchaseDays).filter((d): d is number => d !== null);
-  const medianInterPurchaseDays = median(gaps);
   const totalTransactions = summaries.reduce((sum, s) => sum + s.transactions, 0);
-  const meanTransactionValue = totalTransactions > 0 ? summaries.reduce((sum, s) => sum + s.totalSpent, 0) / totalTransactions : 0;
-  const rfm = rfmScores(summaries);
-  // share of customers who came back at least once, with a Beta(1, 1) prior so tiny shops get ~½
-  const repeatShare = (gaps.length + 1) / (summaries.length + 2);
-  const monthlyDiscount = Math.pow(1 + config.annualDiscountRate, 1 / 12) - 1;
-
-  const customers = summaries.map((summary, i): CustomerLifecycle => {
-    const interval = expectedInterval(summary, medianInterPurchaseDays, config.stages);
-    const rfmScore = rfm.get(summary.customerId) ?? { recency: 3, frequency: 3, monetary: 3, code: "333" };
-    const { stage, reason } = classifyStage(summary, rfmScore, interval, config.stages);
-    const frequency = frequencyForecast(bgNbd, rows[i], summary, interval.days, repeatShare, config, monthlyDiscount);
-    const spend = spendForecast(gammaGamma, summary, meanTransactionValue);
-    return {
-      customerId: summary.customerId,
-      transactions: summary.transactions,
-      totalSpent: summary.totalSpent,
-      firstPurchaseAt: summary.firstPurchaseAt,
-      lastPurchaseAt: summary.lastPurchaseAt,
-      daysSinceLastPurchase: summary.daysSinceLastPurchase,
-      averageInterPurchaseDays: summary.meanInterPurchaseDays,
-      expectedIntervalDays: interval.days,
-      expectedNextPurchaseAt: summary.lastPurchaseAt + interval.days * MS_PER_DAY,
-      rfm: rfmScore,
-      stage,
-      stageReason: reason,
-      pAlive: frequency.pAlive,
-      expectedPurchases: frequency.expectedPurchases,
-      expectedOrderValue: spend.value,
-      clv: frequency.discountedPurchases * spend.value,
-      basis: { frequency: frequency.basis, spend: spend.basis },
-    };
-  });
-
   return {
     asOf,
     config,
+    customers: summaries.length,
+    repeatCustomers: gaps.length,
+    medianInterPurchaseDays: median(gaps),
+    meanTransactionValue: totalTransactions > 0 ? summaries.reduce((sum, s) => sum + s.totalSpent, 0) / totalTransactions : 0,
+    repeatShare: (gaps.length + 1) / (summaries.length + 2),
+    bgNbd,
+    gammaGamma,
+    rfm: rfmReference(summaries),
+  };
+}
+
+/**
+ * Scores one customer with the shop's fitted model (after a new order, without refitting the shop).
+ * `rfm` overrides the sketch-based score when the caller has the exact shop-wide quintiles.
+ */
+export function scoreCustomer(summary: PurchaseSummary, model: ShopLifecycleModel, rfm?: RfmScore): CustomerLifecycle {
+  const { config } = model;
+  const row: RecencyFrequency = { x: summary.frequency, tx: summary.recencyDays, T: summary.ageDays };
+  const monthlyDiscount = Math.pow(1 + config.annualDiscountRate, 1 / 12) - 1;
+  const interval = expectedInterval(summary, model.medianInterPurchaseDays, config.stages);
+  const rfmScore = rfm ?? rfmScoreAgainst(summary, model.rfm);
+  const { stage, reason } = classifyStage(summary, rfmScore, interval, config.stages);
+  const frequency = frequencyForecast(model.bgNbd, row, summary, interval.days, model.repeatShare, config, monthlyDiscount);
+  const spend = spendForecast(model.gammaGamma, summary, model.meanTransactionValue);
+  return {
+    customerId: summary.customerId,
+    transactions: summary.transactions,
+    totalSpent: summary.totalSpent,
+    firstPurchaseAt: summary.firstPurchaseAt,
+    lastPurchaseAt: summary.lastPurchaseAt,
+    daysSinceLastPurchase: summary.daysSinceLastPurchase,
+    averageInterPurchaseDays: summary.meanInterPurchaseDays,
+    expectedIntervalDays: interval.days,
+    expectedNextPurchaseAt: summary.lastPurchaseAt + interval.days * MS_PER_DAY,
+    rfm: rfmScore,
+    stage,
+    stageReason: reason,
+    pAlive: frequency.pAlive,
+    expectedPurchases: frequency.expectedPurchases,
+    expectedOrderValue: spend.value,
+    clv: frequency.discountedPurchases * spend.value,
+    basis: { frequency: frequency.basis, spend: spend.basis },
+  };
+}
+
+export async function analyseLifecycle(
+  summaries: readonly PurchaseSummary[],
+  asOf: number,
+  configInput: LifecycleConfigInput = {},
+): Promise<LifecycleAnalysis> {
+  const model = await fitShopLifecycle(summaries, asOf, configInput);
+  const rfm = rfmScores(summaries);
+  return {
+    asOf,
+    config: model.config,
     shop: {
-      customers: summaries.length,
-      repeatCustomers: gaps.length,
-      medianInterPurchaseDays,
-      meanTransactionValue,
-      bgNbd,
-      gammaGamma,
+      customers: model.customers,
+      repeatCustomers: model.repeatCustomers,
+      medianInterPurchaseDays: model.medianInterPurchaseDays,
+      meanTransactionValue: model.meanTransactionValue,
+      bgNbd: model.bgNbd,
+      gammaGamma: model.gammaGamma,
     },
-    customers,
+    customers: summaries.map((summary) => scoreCustomer(summary, model, rfm.get(summary.customerId))),
   };
 }
 
