@@ -5,6 +5,7 @@ import type * as AdapterPg from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { env, isPostgresUrl } from "./env.server";
+import { log } from "./lib/logger.server";
 
 export type Db = PrismaClient;
 
@@ -51,7 +52,11 @@ export function createDb(url: string): DbWithDriver {
     const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof AdapterPg;
     const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as Db;
-    return { db: client, driver: { kind: "postgres", pool: new pg.Pool({ connectionString: url, max: 4 }) } };
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    // An idle client whose server connection dies (restart, failover) is reported here; the pool
+    // replaces it on next use, so this is a warning, not a crash (node-postgres needs the listener).
+    pool.on("error", (error) => log.warn("database pool: idle connection lost", { error: error.message }));
+    return { db: client, driver: { kind: "postgres", pool } };
   }
   const factory = new SqliteFactoryWithHandle(new PrismaBetterSQLite3({ url }));
   const client = new PrismaClient({ adapter: factory as unknown as SqliteAdapterFactory });

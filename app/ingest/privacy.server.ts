@@ -50,6 +50,8 @@ export async function redactCustomer(db: Db, shop: string, identity: CustomerIde
     ...(orders.OR.length ? [db.order.updateMany({ where: orders, data: { email: null, landingSite: null } })] : []),
     ...(checkoutMatch.OR.length ? [db.checkout.deleteMany({ where: checkoutMatch })] : []),
     db.browseEvent.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
+    db.customerInsight.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
+    db.customerAffinity.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
     db.dataExport.deleteMany({
       where: {
         shop,

@@ -3,6 +3,7 @@ import { tryParseJson } from "~/lib/json";
 import { defineJob, done, fail } from "~/jobs/types";
 import { ensureShop } from "~/shops/shops.server";
 import { applyCommand } from "./apply.server";
+import { reactToChange } from "./reactions.server";
 import { parseWebhook } from "./topics";
 
 export const PROCESS_WEBHOOK = "webhook.process";
@@ -30,10 +31,9 @@ export const processWebhookJob = defineJob({
     if (!parsed.ok) return fail(parsed.reason);
 
     const shop = await ensureShop(db, event.shop);
-    const outcome = await applyCommand(
-      { db, queue, shop: event.shop, currency: shop.currencyCode, observedAt: event.triggeredAt ?? event.receivedAt },
-      parsed.command,
-    );
+    const context = { db, queue, shop: event.shop, currency: shop.currencyCode, observedAt: event.triggeredAt ?? event.receivedAt };
+    const outcome = await applyCommand(context, parsed.command);
+    if (outcome === "applied") await reactToChange(context, parsed.command);
     // shop/redact removes the inbox row itself along with everything else of the shop.
     await db.webhookEvent.updateMany({
       where: { id: event.id },

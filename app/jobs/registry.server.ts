@@ -1,5 +1,6 @@
 import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
 import { processWebhookJob } from "~/ingest/process-webhook.server";
+import { recomputeShopJob, refreshCustomersJob } from "~/insights/store/jobs.server";
 import type { JobDefinition } from "./types";
 
 // Every job the workers know. A job enqueued under another name fails terminally.
@@ -11,6 +12,8 @@ const definitions = [
   erase(backfillNextJob),
   erase(backfillPollJob),
   erase(backfillDownloadJob),
+  erase(refreshCustomersJob),
+  erase(recomputeShopJob),
 ];
 
 export function jobDefinitions(): Map<string, JobDefinition<unknown>> {

@@ -9,6 +9,7 @@ import { bulkOperationRunQuery } from "~/integrations/shopify/operations/bulk-op
 import { bulkOperationStatus } from "~/integrations/shopify/operations/bulk-operation-status";
 import { tryParseJson } from "~/lib/json";
 import { log } from "~/lib/logger.server";
+import { scheduleRecompute } from "~/insights/store/jobs.server";
 import { defineJob, done, fail, retry, type JobContext, type JobOutcome, type JobQueue } from "~/jobs/types";
 import { ensureShop, isInstalled } from "~/shops/shops.server";
 import type { ApplyOutcome, MirrorContext } from "../mirror/context";
@@ -165,6 +166,9 @@ async function finishRun(db: Db, queue: JobQueue, run: BackfillRun, status: "com
   await db.backfillRun.update({ where: { id: run.id }, data: { status, finishedAt: new Date(), ...(error && { error }) } });
   log.info("backfill finished", { shop: run.shop, resource: run.resource, status });
   await queue.enqueue({ name: NEXT, shop: run.shop, payload: { shop: run.shop } });
+  const unfinished = await db.backfillRun.count({ where: { shop: run.shop, status: { in: ["pending", "running", "downloading"] } } });
+  // History is in: compute every customer's insights and the shop's models from it.
+  if (unfinished === 0) await scheduleRecompute(queue, run.shop, "backfill");
 }
 
 /**

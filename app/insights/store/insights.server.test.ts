@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { rawDriver, readyDb } from "~/db.server";
+import { recordDelivery } from "~/ingest/inbox.server";
+import { DbJobQueue, DbJobRunner } from "~/jobs/db-queue.server";
+import { jobDefinitions } from "~/jobs/registry.server";
+import { webhookFixture } from "../../../tests/support/fixtures";
+import { ingest } from "../../../tests/support/ingest";
+import { recomputeShopInsights } from "./recompute.server";
+
+const DAY = 86_400_000;
+const now = new Date("2026-11-23T12:00:00Z");
+
+function product(id: number, productType: string) {
+  const base = webhookFixture("products/create") as { variants: Array<Record<string, unknown>> };
+  return {
+    ...base,
+    id,
+    admin_graphql_api_id: `gid://shopify/Product/${id}`,
+    title: `${productType} ${id}`,
+    product_type: productType,
+    variants: [{ ...base.variants[0], id: id * 10, admin_graphql_api_id: `gid://shopify/ProductVariant/${id * 10}`, product_id: id, price: "20.00" }],
+    variant_gids: undefined,
+  };
+}
+
+function order(id: number, customerId: number, productIds: number[], daysAgo: number) {
+  const base = webhookFixture("orders/create") as { line_items: Array<Record<string, unknown>> };
+  const at = new Date(now.getTime() - daysAgo * DAY).toISOString();
+  return {
+    ...base,
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    cancelled_at: null,
+    cancel_reason: null,
+    total_price: (20 * productIds.length).toFixed(2),
+    processed_at: at,
+    created_at: at,
+    updated_at: at,
+    customer: { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: `c${customerId}@example.com`, updated_at: at },
+    line_items: productIds.map((productId, i) => ({
+      ...base.line_items[0],
+      id: id * 100 + i,
+      admin_graphql_api_id: `gid://shopify/LineItem/${id * 100 + i}`,
+      product_id: productId,
+      variant_id: productId * 10,
+      quantity: 1,
+      current_quantity: 1,
+      price: "20.00",
+    })),
+    refunds: [],
+  };
+}
+
+async function seed(shop: string) {
+  for (let p = 1; p <= 4; p++) await ingest(shop, "products/create", product(p, p <= 2 ? "Ceramics" : "Textiles"));
+  // Customer 1 loves ceramics and comes back often; customer 2 bought textiles once, long ago.
+  let orderId = 1;
+  for (const daysAgo of [200, 150, 100, 50, 10]) await ingest(shop, "orders/create", order(orderId++, 1, [1, 2], daysAgo));
+  await ingest(shop, "orders/create", order(orderId++, 2, [3], 300));
+  for (let c = 3; c <= 12; c++) await ingest(shop, "orders/create", order(orderId++, c, [c % 2 ? 1 : 3, 4], 30 + c));
+}
+
+describe("persisted customer insights", () => {
+  it("recomputes a shop: stages, value and explainable affinities per customer", async () => {
+    const db = await readyDb();
+    const shop = "insights.myshopify.com";
+    await seed(shop);
+    const result = await recomputeShopInsights(db, shop, now);
+    expect(result.customers).toBe(12);
+    expect(result.note).toMatch(/too few/);
+
+    const loyal = await db.customerInsight.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: "1" } } });
+    expect(loyal).toMatchObject({ transactions: 5, totalSpent: 20000 });
+    expect(["active", "loyal", "vip"]).toContain(loyal.stage);
+    const affinities = JSON.parse(loyal.topAffinities) as Array<{ dimension: string; key: string; explanation: string }>;
+    const type = affinities.find((affinity) => affinity.dimension === "productType");
+    expect(type).toMatchObject({ key: "Ceramics" });
+    expect(type?.explanation).toMatch(/bought 10 items/);
+
+    const lapsed = await db.customerInsight.findUniqueOrThrow({ where: { shop_customerId: { shop, customerId: "2" } } });
+    expect(["lapsed", "lost", "at_risk"]).toContain(lapsed.stage);
+    expect(lapsed.clv!).toBeLessThan(loyal.clv!);
+
+    const lovers = await db.customerAffinity.findMany({
+      where: { shop, dimension: "productType", key: "Ceramics" },
+      orderBy: { score: "desc" },
+    });
+    expect(lovers[0].customerId).toBe("1");
+    const model = await db.shopInsightModel.findUniqueOrThrow({ where: { shop } });
+    expect(JSON.parse(model.recommenderIndex).productIds.length).toBe(4);
+  });
+
+  it("refreshes only the affected customer when a new order arrives", async () => {
+    const db = await readyDb();
+    const shop = "incremental.myshopify.com";
+    await seed(shop);
+    await recomputeShopInsights(db, shop, now);
+    const before = await db.customerInsight.findMany({ where: { shop }, select: { customerId: true, computedAt: true, transactions: true } });
+
+    const queue = new DbJobQueue(db);
+    const runner = new DbJobRunner(db, queue, jobDefinitions(), { concurrency: 1, perShopConcurrency: 1 });
+    // Through the webhook path, which schedules a debounced refresh; then let it come due.
+    await recordDelivery(await rawDriver(), queue, {
+      shop,
+      topic: "orders/updated",
+      webhookId: "incremental-1",
+      eventId: null,
+      triggeredAt: null,
+      apiVersion: "2026-04",
+      payload: JSON.stringify(order(999, 2, [3, 4], 0)),
+    });
+    await runner.drain();
+    await db.job.updateMany({ where: { name: "insights.customers", status: "queued" }, data: { runAt: new Date(0) } });
+    await runner.drain();
+
+    const after = await db.customerInsight.findMany({ where: { shop }, select: { customerId: true, computedAt: true, transactions: true } });
+    const changed = after.filter((row) => before.find((old) => old.customerId === row.customerId)!.computedAt.getTime() !== row.computedAt.getTime());
+    expect(changed.map((row) => row.customerId)).toEqual(["2"]);
+    expect(after.find((row) => row.customerId === "2")!.transactions).toBe(2);
+  });
+
+  it("forgets a redacted customer's insights", async () => {
+    const db = await readyDb();
+    const shop = "insights-redact.myshopify.com";
+    await seed(shop);
+    await recomputeShopInsights(db, shop, now);
+    await ingest(shop, "customers/redact", { customer: { id: 1, email: "c1@example.com", phone: null }, orders_to_redact: [] });
+    expect(await db.customerInsight.count({ where: { shop, customerId: "1" } })).toBe(0);
+    expect(await db.customerAffinity.count({ where: { shop, customerId: "1" } })).toBe(0);
+    expect(await db.customerInsight.count({ where: { shop } })).toBe(11);
+  });
+});
