@@ -1,7 +1,8 @@
 // npm run bench:ingest — sustained signed-webhook load against the running app over loopback, next
 // to a bare node:http HMAC + SQLite insert handler under the same load, as the reference.
 //
-//   BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 50)
+//   BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default "10,50"), BENCH_PROCESS (default true:
+//   the in-process job runner works the queue during the load, as in production)
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { fork, type ChildProcess } from "node:child_process";
@@ -15,10 +16,11 @@ import { TEST_API_SECRET } from "../tests/support/env";
 import { webhookHeaders } from "../tests/support/webhooks";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
 const body = contractFixtureText("products/update");
 
 interface LoadResult {
+  connections: number;
   requests: number;
   perSecond: number;
   p50: number;
@@ -27,7 +29,7 @@ interface LoadResult {
   errors: number;
 }
 
-async function load(url: string, path: string): Promise<LoadResult> {
+async function load(url: string, path: string, connections: number): Promise<LoadResult> {
   const result = await autocannon({
     url: `${url}${path}`,
     connections,
@@ -47,6 +49,7 @@ async function load(url: string, path: string): Promise<LoadResult> {
     ],
   });
   return {
+    connections,
     requests: result.requests.total,
     perSecond: Math.round(result.requests.total / seconds),
     p50: result.latency.p50,
@@ -64,50 +67,58 @@ function startReference(dbFile: string): Promise<{ url: string; child: ChildProc
   return new Promise((resolve) => child.on("message", (message: { url: string }) => resolve({ url: message.url, child })));
 }
 
+async function waitUntilProcessed(dbUrl: string): Promise<number> {
+  const started = Date.now();
+  const sqlite = new Database(dbUrl.replace(/^file:/, ""), { readonly: true });
+  for (;;) {
+    const { waiting } = sqlite.prepare(`SELECT count(*) AS waiting FROM "WebhookEvent" WHERE status = 'received'`).get() as { waiting: number };
+    if (waiting === 0 || Date.now() - started > 600_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  sqlite.close();
+  return Date.now() - started;
+}
+
 async function main() {
   await buildTemplate("sqlite");
-  const app = await createTestDatabase("bench_ingest", "sqlite");
   const processing = process.env.BENCH_PROCESS !== "false";
-  const server = await startAppServer({ DATABASE_URL: app.url, RUN_JOBS_IN_PROCESS: String(processing) });
-  // Warm up (JIT, first-request work) before measuring.
-  await autocannon({
-    url: `${server.url}/webhooks/products/update`,
-    connections: 4,
-    amount: 200,
-    requests: [{ method: "POST", setupRequest: (request) => ({ ...request, headers: webhookHeaders("products/update", body), body }) }],
-  });
-  const appResult = await load(server.url, "/webhooks/products/update");
-
-  let drainedAfterMs: number | null = null;
-  if (processing) {
-    const started = Date.now();
-    const sqlite = new Database(app.url.replace(/^file:/, ""), { readonly: true });
-    for (;;) {
-      const { waiting } = sqlite.prepare(`SELECT count(*) AS waiting FROM "WebhookEvent" WHERE status = 'received'`).get() as { waiting: number };
-      if (waiting === 0) break;
-      if (Date.now() - started > 600_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    drainedAfterMs = Date.now() - started;
-    sqlite.close();
+  const appResults: Array<LoadResult & { drainedAfterMs: number | null }> = [];
+  for (const connections of connectionCounts) {
+    const app = await createTestDatabase("bench_ingest", "sqlite");
+    const server = await startAppServer({ DATABASE_URL: app.url, NODE_ENV: "production", RUN_JOBS_IN_PROCESS: String(processing) });
+    // Warm up (JIT, first-request work) before measuring.
+    await autocannon({
+      url: `${server.url}/webhooks/products/update`,
+      connections: 4,
+      amount: 200,
+      requests: [{ method: "POST", setupRequest: (request) => ({ ...request, headers: webhookHeaders("products/update", body), body }) }],
+    });
+    const result = await load(server.url, "/webhooks/products/update", connections);
+    const drainedAfterMs = processing ? await waitUntilProcessed(app.url) : null;
+    appResults.push({ ...result, drainedAfterMs });
+    await server.stop();
+    await app.drop();
   }
-  await server.stop();
-  await app.drop();
 
-  const referenceDb = await createTestDatabase("bench_reference", "sqlite");
-  const reference = await startReference(referenceDb.url.replace(/^file:/, ""));
-  const referenceResult = await load(reference.url, "/webhooks");
-  reference.child.kill();
-  await referenceDb.drop();
+  const referenceResults: LoadResult[] = [];
+  for (const connections of connectionCounts) {
+    const referenceDb = await createTestDatabase("bench_reference", "sqlite");
+    const reference = await startReference(referenceDb.url.replace(/^file:/, ""));
+    referenceResults.push(await load(reference.url, "/webhooks", connections));
+    reference.child.kill();
+    await referenceDb.drop();
+  }
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  console.log(JSON.stringify({ date: new Date().toISOString(), machine, seconds, connections, processing, app: appResult, drainedAfterMs, reference: referenceResult }, null, 2));
+  console.log(JSON.stringify({ date: new Date().toISOString(), machine, seconds, processing, app: appResults, reference: referenceResults }, null, 2));
+  const row = (name: string, result: LoadResult, drained = "") =>
+    `| ${name} | ${result.connections} | ${result.perSecond} | ${result.p50} | ${result.p99} | ${result.non2xx} | ${result.errors} | ${drained} |`;
   console.log(`
-| handler | webhooks/s | p50 ms | p99 ms | non-2xx | errors |
-|---|---|---|---|---|---|
-| app (Remix + authenticate.webhook + inbox${processing ? ", in-process jobs running" : ""}) | ${appResult.perSecond} | ${appResult.p50} | ${appResult.p99} | ${appResult.non2xx} | ${appResult.errors} |
-| reference (node:http + HMAC + SQLite insert) | ${referenceResult.perSecond} | ${referenceResult.p50} | ${referenceResult.p99} | ${referenceResult.non2xx} | ${referenceResult.errors} |
-${drainedAfterMs !== null ? `\nBacklog of ${appResult.requests} deliveries fully processed ${(drainedAfterMs / 1000).toFixed(1)} s after the load stopped.` : ""}`);
+| handler | connections | webhooks/s | p50 ms | p99 ms | non-2xx | errors | backlog processed after the load |
+|---|---|---|---|---|---|---|---|
+${appResults.map((result) => row(`app${processing ? " (in-process jobs on)" : ""}`, result, result.drainedAfterMs === null ? "" : `${(result.drainedAfterMs / 1000).toFixed(1)} s for ${result.requests}`)).join("\n")}
+${referenceResults.map((result) => row("reference: node:http + HMAC + SQLite insert", result)).join("\n")}
+`);
 }
 
 await main();

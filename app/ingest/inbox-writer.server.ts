@@ -41,32 +41,73 @@ const SQLITE_INSERT_JOB = `INSERT INTO "Job"
 const FIND_EXISTING = `SELECT "id","status" FROM "WebhookEvent"
   WHERE "shop" = ? AND ("webhookId" = ? OR ("topic" = ? AND "eventId" = ?)) LIMIT 1`;
 
-const statements = new WeakMap<BetterSqlite3.Database, (row: InboxRow, job: JobRow | null) => InsertResult>();
+type Pending = { row: InboxRow; job: JobRow | null; resolve: (result: InsertResult) => void; reject: (error: unknown) => void };
 
-function sqliteWriter(connection: BetterSqlite3.Database) {
-  let write = statements.get(connection);
-  if (!write) {
+/**
+ * Group commit: deliveries that arrive in the same event-loop turn are written in one transaction
+ * (a SQLite commit costs more than the rows in it), and each caller gets its own row's result.
+ */
+class SqliteInboxWriter {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private readonly writeBatch: (batch: Pending[]) => InsertResult[];
+
+  constructor(private readonly connection: BetterSqlite3.Database) {
     const insertEvent = connection.prepare(SQLITE_INSERT_EVENT);
     const insertJob = connection.prepare(SQLITE_INSERT_JOB);
     const findExisting = connection.prepare(FIND_EXISTING);
-    write = connection.transaction((row: InboxRow, job: JobRow | null): InsertResult => {
-      const now = sqliteDate(row.receivedAt);
-      const { changes } = insertEvent.run(
-        row.id, row.shop, row.topic, row.webhookId, row.eventId, sqliteDate(row.triggeredAt), row.apiVersion,
-        row.payload, row.status, row.lastError, now, row.status === "failed" ? now : null,
-      );
-      if (changes === 0) {
-        const existing = findExisting.get(row.shop, row.webhookId, row.topic, row.eventId) as
-          | { id: string; status: string }
-          | undefined;
-        return { inserted: false, existing };
-      }
-      if (job) insertJob.run(job.id, job.name, row.shop, job.key, job.payload, job.maxAttempts, now, now);
-      return { inserted: true };
-    });
-    statements.set(connection, write);
+    this.writeBatch = connection.transaction((batch: Pending[]) =>
+      batch.map(({ row, job }): InsertResult => {
+        const now = sqliteDate(row.receivedAt);
+        const { changes } = insertEvent.run(
+          row.id, row.shop, row.topic, row.webhookId, row.eventId, sqliteDate(row.triggeredAt), row.apiVersion,
+          row.payload, row.status, row.lastError, now, row.status === "failed" ? now : null,
+        );
+        if (changes === 0) {
+          const existing = findExisting.get(row.shop, row.webhookId, row.topic, row.eventId) as
+            | { id: string; status: string }
+            | undefined;
+          return { inserted: false, existing };
+        }
+        if (job) insertJob.run(job.id, job.name, row.shop, job.key, job.payload, job.maxAttempts, now, now);
+        return { inserted: true };
+      }),
+    );
   }
-  return write;
+
+  write(row: InboxRow, job: JobRow | null): Promise<InsertResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, job, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    await outsideTransaction(this.connection);
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    try {
+      const results = this.writeBatch(batch);
+      batch.forEach((pending, i) => pending.resolve(results[i]));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}
+
+const writers = new WeakMap<BetterSqlite3.Database, SqliteInboxWriter>();
+
+function sqliteWriter(connection: BetterSqlite3.Database): SqliteInboxWriter {
+  let writer = writers.get(connection);
+  if (!writer) {
+    writer = new SqliteInboxWriter(connection);
+    writers.set(connection, writer);
+  }
+  return writer;
 }
 
 /**
@@ -96,9 +137,7 @@ const postgresDate = (date: Date | null) => (date ? date.toISOString() : null);
 
 export async function insertDelivery(driver: RawDriver, row: InboxRow, job: JobRow | null): Promise<InsertResult> {
   if (driver.kind === "sqlite") {
-    const connection = driver.connection();
-    await outsideTransaction(connection);
-    return sqliteWriter(connection)(row, job);
+    return sqliteWriter(driver.connection()).write(row, job);
   }
   const received = postgresDate(row.receivedAt);
   const result = await driver.pool.query<{ id: string }>(POSTGRES_INSERT, [

@@ -58,7 +58,14 @@ export interface RunnerOptions {
   reclaimAllOnStart?: boolean;
   /** Housekeeping run every minute (e.g. re-enqueue stuck webhook deliveries). */
   maintenance?: () => Promise<void>;
+  /**
+   * True while the web side of this process is under load. Jobs then run one at a time with a pause
+   * between them, so acknowledgements keep the CPU during a burst and the backlog is worked after.
+   */
+  webIsBusy?: () => boolean;
 }
+
+const BUSY_PAUSE_MS = 50;
 
 export class DbJobRunner {
   private readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -163,7 +170,10 @@ export class DbJobRunner {
   }
 
   private async claimAndStart(): Promise<number> {
-    const free = this.options.concurrency - this.running.size;
+    const busy = this.options.webIsBusy?.() ?? false;
+    if (busy && this.running.size > 0) return 0;
+    if (busy) await new Promise((resolve) => setTimeout(resolve, BUSY_PAUSE_MS));
+    const free = (busy ? 1 : this.options.concurrency) - this.running.size;
     if (free <= 0) return 0;
     const candidates = await this.db.job.findMany({
       where: { status: "queued", runAt: { lte: new Date() } },

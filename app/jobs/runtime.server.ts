@@ -27,13 +27,13 @@ export interface BackgroundWork {
 }
 
 /** In the web process: work the database queue here (default mode) unless told not to. */
-export async function startInProcessJobs(): Promise<BackgroundWork | undefined> {
+export async function startInProcessJobs(options: { webIsBusy?: () => boolean } = {}): Promise<BackgroundWork | undefined> {
   const config = env();
   if (config.REDIS_URL || !config.RUN_JOBS_IN_PROCESS) return undefined;
-  return startDbRunner();
+  return startDbRunner(options);
 }
 
-export async function startDbRunner(): Promise<DbJobRunner> {
+export async function startDbRunner(options: { webIsBusy?: () => boolean } = {}): Promise<DbJobRunner> {
   const config = env();
   const client = await readyDb();
   const queue = jobQueue();
@@ -43,6 +43,7 @@ export async function startDbRunner(): Promise<DbJobRunner> {
     perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
     leaseMs: config.JOB_LEASE_MS,
     reclaimAllOnStart: !isPostgresUrl(config.DATABASE_URL),
+    webIsBusy: options.webIsBusy,
     maintenance: async () => {
       await requeueStuckDeliveries(client, queue);
     },
