@@ -1,6 +1,7 @@
 import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
 import { processWebhookJob } from "~/ingest/process-webhook.server";
 import { recomputeShopJob, refreshCustomersJob } from "~/insights/store/jobs.server";
+import { shopTickJob } from "~/shops/tick.server";
 import type { JobDefinition } from "./types";
 
 // Every job the workers know. A job enqueued under another name fails terminally.
@@ -14,6 +15,7 @@ const definitions = [
   erase(backfillDownloadJob),
   erase(refreshCustomersJob),
   erase(recomputeShopJob),
+  erase(shopTickJob),
 ];
 
 export function jobDefinitions(): Map<string, JobDefinition<unknown>> {

@@ -1,6 +1,7 @@
 import { db, readyDb } from "~/db.server";
 import { env, isPostgresUrl } from "~/env.server";
 import { requeueStuckDeliveries } from "~/ingest/inbox.server";
+import { ensureShopTicks } from "~/shops/tick.server";
 import { log } from "~/lib/logger.server";
 import { BullJobQueue, redisConnection, startBullWorker } from "./bullmq-queue.server";
 import { DbJobQueue, DbJobRunner } from "./db-queue.server";
@@ -46,6 +47,7 @@ export async function startDbRunner(options: { webIsBusy?: () => boolean } = {})
     webIsBusy: options.webIsBusy,
     maintenance: async () => {
       await requeueStuckDeliveries(client, queue);
+      await ensureShopTicks(client, queue);
     },
   });
   await runner.start();
@@ -65,8 +67,12 @@ export async function startQueueWorker(): Promise<BackgroundWork> {
     leaseMs: config.JOB_LEASE_MS,
     prefix: config.REDIS_PREFIX,
   });
-  await requeueStuckDeliveries(client, queue);
-  const sweeper = setInterval(() => void requeueStuckDeliveries(client, queue).catch(() => undefined), 60_000);
+  const maintain = async () => {
+    await requeueStuckDeliveries(client, queue);
+    await ensureShopTicks(client, queue);
+  };
+  await maintain();
+  const sweeper = setInterval(() => void maintain().catch((error: unknown) => log.warn("worker maintenance failed", { error: String(error) })), 60_000);
   log.info("jobs: BullMQ worker started", { concurrency: config.JOB_CONCURRENCY });
   return {
     async stop() {
