@@ -32,7 +32,13 @@ describe("campaign state machine", () => {
     for (const state of CAMPAIGN_STATES) {
       const seen = new Set([state]);
       const frontier = [state];
-      while (frontier.length) for (const next of allowedTransitions(frontier.pop()!)) if (!seen.has(next)) (seen.add(next), frontier.push(next));
+      while (frontier.length) {
+        for (const next of allowedTransitions(frontier.pop()!)) {
+          if (seen.has(next)) continue;
+          seen.add(next);
+          frontier.push(next);
+        }
+      }
       expect([...seen].some((reached) => TERMINAL_STATES.includes(reached)), state).toBe(true);
     }
   });

@@ -38,7 +38,6 @@ function checkout(overrides: Partial<CheckoutSnapshot> = {}): CheckoutSnapshot {
 }
 
 const snapshot = (overrides: Partial<ShopSnapshot>): ShopSnapshot => ({ now, currency: "GBP", products: [], lifecycle: [], checkouts: [], ...overrides });
-const types = (found: ReturnType<typeof detectOpportunities>) => found.map((candidate) => candidate.type);
 
 describe("opportunity detectors", () => {
   it("groups new arrivals by product type and ignores old, unpublished or sold-out products", () => {
