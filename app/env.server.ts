@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // The OpenAI copywriter (any OpenAI-compatible server); without a key the built-in copywriter writes.
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().min(1).optional(),
   // Tests and the demo only: send Admin API calls to a local server that plays Shopify.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
 }).refine((env) => !(env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN), {

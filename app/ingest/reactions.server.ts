@@ -1,15 +1,21 @@
 import { scheduleCustomerRefresh } from "~/insights/store/jobs.server";
+import { scheduleDetection } from "~/opportunities/jobs.server";
 import type { ApplyContext } from "./apply.server";
 import type { IngestCommand } from "./topics";
 
 /**
  * What a change in the mirror sets in motion, after it has been applied: the affected customer's
- * insights are refreshed (debounced, in their own job, so the webhook job stays short).
+ * insights are refreshed and opportunities looked for (both debounced, in their own jobs, so the
+ * webhook job stays short).
  */
 export async function reactToChange(ctx: ApplyContext, command: IngestCommand): Promise<void> {
   const customerIds = await affectedCustomers(ctx, command);
   for (const customerId of customerIds) await scheduleCustomerRefresh(ctx.queue, ctx.shop, customerId);
+  // Catalogue and checkout changes can be opportunities (new arrival, restock, price drop, abandonment).
+  if (DETECTION_TRIGGERS.has(command.kind)) await scheduleDetection(ctx.queue, ctx.shop);
 }
+
+const DETECTION_TRIGGERS = new Set<IngestCommand["kind"]>(["upsertProduct", "inventoryLevel", "upsertCheckout"]);
 
 async function affectedCustomers(ctx: ApplyContext, command: IngestCommand): Promise<string[]> {
   switch (command.kind) {

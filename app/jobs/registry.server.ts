@@ -1,6 +1,7 @@
 import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
 import { processWebhookJob } from "~/ingest/process-webhook.server";
 import { recomputeShopJob, refreshCustomersJob } from "~/insights/store/jobs.server";
+import { buildCampaignJob, detectOpportunitiesJob } from "~/opportunities/jobs.server";
 import { shopTickJob } from "~/shops/tick.server";
 import type { JobDefinition } from "./types";
 
@@ -16,6 +17,8 @@ const definitions = [
   erase(refreshCustomersJob),
   erase(recomputeShopJob),
   erase(shopTickJob),
+  erase(detectOpportunitiesJob),
+  erase(buildCampaignJob),
 ];
 
 export function jobDefinitions(): Map<string, JobDefinition<unknown>> {

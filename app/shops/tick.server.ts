@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "~/db.server";
 import { scheduleCustomerRefresh, scheduleRecompute } from "~/insights/store/jobs.server";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
+import { scheduleDetection } from "~/opportunities/jobs.server";
 
 // Every installed shop gets a tick every 15 minutes: the periodic work that no webhook triggers.
 // Ticks are keyed by their time slot, so ensuring them from every runner is idempotent.
@@ -53,6 +54,7 @@ export const shopTickJob = defineJob({
       await scheduleRecompute(queue, shop, "nightly");
     }
 
+    await scheduleDetection(queue, shop);
     await enqueueTick(queue, shop, slot + 1);
     return done;
   },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
+import { scheduleDetection } from "~/opportunities/jobs.server";
 import { refreshCustomerInsights } from "./customer-insights.server";
 import { recomputeShopInsights } from "./recompute.server";
 
@@ -44,10 +45,12 @@ export const recomputeShopJob = defineJob({
   name: RECOMPUTE_SHOP,
   payload: z.object({ reason: z.string() }),
   maxAttempts: 3,
-  async perform(_payload, { db, shop, heartbeat }) {
+  async perform(_payload, { db, queue, shop, heartbeat }) {
     if (!shop) return done;
     await heartbeat();
     await recomputeShopInsights(db, shop);
+    // Fresh stages and affinities: look for opportunities with them.
+    await scheduleDetection(queue, shop);
     return done;
   },
 });

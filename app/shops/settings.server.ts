@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { brandVoiceSchema } from "~/campaigns/brand-voice";
+import type { Db } from "~/db.server";
+import { detectorConfigSchema } from "~/opportunities/detectors";
+
+// A shop's settings live as JSON on Shop.settings, parsed by this one schema (defaults fill gaps, so
+// older rows keep working as settings are added).
+export const shopSettingsSchema = z.object({
+  brandVoice: brandVoiceSchema.prefault({}),
+  detectors: detectorConfigSchema.prefault({}),
+  copy: z
+    .object({
+      /** The built-in copywriter is the default and the fallback; "openai" needs OPENAI_API_KEY. */
+      provider: z.enum(["builtin", "openai"]).default("builtin"),
+      model: z.string().min(1).max(100).default("gpt-4.1-mini"),
+      monthlyBudgetMicros: z.number().int().min(0).default(5_000_000),
+    })
+    .prefault({}),
+  /** Campaign kinds the merchant lets go out without review (still visible and stoppable). */
+  autoApprove: z
+    .object({ promotional: z.boolean().default(false), winback: z.boolean().default(false), cart_recovery: z.boolean().default(false) })
+    .prefault({}),
+});
+export type ShopSettings = z.output<typeof shopSettingsSchema>;
+
+export function parseShopSettings(json: string | null | undefined): ShopSettings {
+  let raw: unknown = {};
+  try {
+    raw = JSON.parse(json || "{}");
+  } catch {
+    raw = {};
+  }
+  const parsed = shopSettingsSchema.safeParse(raw);
+  // A row written by an older version that no longer parses falls back to defaults rather than
+  // breaking every job of the shop; the admin shows and re-saves the settings.
+  return parsed.success ? parsed.data : shopSettingsSchema.parse({});
+}
+
+export async function loadShopSettings(db: Db, shop: string): Promise<ShopSettings> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { settings: true } });
+  return parseShopSettings(row?.settings);
+}
+
+export async function saveShopSettings(db: Db, shop: string, settings: ShopSettings): Promise<void> {
+  const json = JSON.stringify(shopSettingsSchema.parse(settings));
+  await db.shop.upsert({ where: { shop }, create: { shop, settings: json }, update: { settings: json } });
+}

@@ -1,0 +1,10 @@
+-- CreateTable
+CREATE TABLE "CopySpend" (
+    "shop" TEXT NOT NULL,
+    "month" TEXT NOT NULL,
+    "spentMicros" INTEGER NOT NULL DEFAULT 0,
+    "calls" INTEGER NOT NULL DEFAULT 0,
+
+    PRIMARY KEY ("shop", "month")
+);
+

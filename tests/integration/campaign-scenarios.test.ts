@@ -1,0 +1,197 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { BuiltinCopywriter } from "~/copy/builtin-copywriter";
+import { readyDb, type Db } from "~/db.server";
+import { buildCampaignFromOpportunity } from "~/campaigns/builder.server";
+import { contentOf, transitionCampaign } from "~/campaigns/campaigns.server";
+import { recomputeShopInsights } from "~/insights/store/recompute.server";
+import { detectOpportunities } from "~/opportunities/detectors";
+import { loadShopSnapshot } from "~/opportunities/snapshot.server";
+import { recordOpportunities } from "~/opportunities/store.server";
+import { markInstalled } from "~/shops/shops.server";
+import { webhookFixture } from "../support/fixtures";
+import { ingest } from "../support/ingest";
+
+// Scenarios with a controllable clock: these webhooks arrive, time passes, this suggestion exists with
+// this audience and this content.
+
+const shop = "scenario.myshopify.com";
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const t0 = new Date("2026-11-01T10:00:00Z").getTime();
+const at = (ms: number) => new Date(t0 + ms).toISOString();
+let db: Db;
+
+function product(id: number, title: string, productType: string, publishedAt: string, price = "24.00", vendor = "Clayworks") {
+  const base = webhookFixture("products/create") as { variants: Array<Record<string, unknown>> };
+  return {
+    ...base,
+    id,
+    admin_graphql_api_id: `gid://shopify/Product/${id}`,
+    title,
+    handle: title.toLowerCase().replaceAll(" ", "-"),
+    product_type: productType,
+    vendor,
+    published_at: publishedAt,
+    created_at: publishedAt,
+    updated_at: publishedAt,
+    body_html: `<p>${title}, made by hand.</p>`,
+    variants: [{ ...base.variants[0], id: id * 10, admin_graphql_api_id: `gid://shopify/ProductVariant/${id * 10}`, product_id: id, price, compare_at_price: null, inventory_quantity: 25, updated_at: publishedAt }],
+    variant_gids: undefined,
+  };
+}
+
+function customer(id: number, consent: "subscribed" | "not_subscribed" | "unsubscribed") {
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Customer/${id}`,
+    email: `shopper${id}@example.com`,
+    first_name: `Shopper${id}`,
+    last_name: "Test",
+    created_at: at(-400 * DAY),
+    updated_at: at(-400 * DAY),
+    email_marketing_consent: { state: consent, opt_in_level: "single_opt_in", consent_updated_at: at(-400 * DAY) },
+  };
+}
+
+function order(id: number, customerId: number, productIds: number[], when: number, extra: Record<string, unknown> = {}) {
+  const base = webhookFixture("orders/create") as { line_items: Array<Record<string, unknown>> };
+  return {
+    ...base,
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    cancelled_at: null,
+    cancel_reason: null,
+    financial_status: "paid",
+    total_price: (24 * productIds.length).toFixed(2),
+    subtotal_price: (24 * productIds.length).toFixed(2),
+    processed_at: at(when),
+    created_at: at(when),
+    updated_at: at(when),
+    email: `shopper${customerId}@example.com`,
+    customer: { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: `shopper${customerId}@example.com`, updated_at: at(when) },
+    refunds: [],
+    line_items: productIds.map((productId, i) => ({
+      ...base.line_items[0],
+      id: id * 100 + i,
+      admin_graphql_api_id: `gid://shopify/LineItem/${id * 100 + i}`,
+      product_id: productId,
+      variant_id: productId * 10,
+      title: `Product ${productId}`,
+      quantity: 1,
+      current_quantity: 1,
+      price: "24.00",
+    })),
+    ...extra,
+  };
+}
+
+function checkout(token: string, customerId: number, productIds: number[], when: number) {
+  const base = webhookFixture("checkouts/create") as { line_items: Array<Record<string, unknown>> };
+  return {
+    ...base,
+    token,
+    cart_token: `cart-${token}`,
+    email: `shopper${customerId}@example.com`,
+    customer: { ...customer(customerId, "subscribed"), email_marketing_consent: undefined },
+    buyer_accepts_marketing: false,
+    completed_at: null,
+    created_at: at(when),
+    updated_at: at(when),
+    total_price: (24 * productIds.length).toFixed(2),
+    line_items: productIds.map((productId) => ({ ...base.line_items[0], product_id: productId, variant_id: productId * 10, quantity: 1, price: "24.00", title: `Product ${productId}` })),
+  };
+}
+
+async function detectAndBuild(now: number) {
+  const snapshot = await loadShopSnapshot(db, shop, new Date(now), "USD");
+  await recordOpportunities(db, shop, detectOpportunities(snapshot), new Date(now));
+  const live = await db.opportunity.findMany({ where: { shop, status: "live", campaignId: null } });
+  for (const opportunity of live) await buildCampaignFromOpportunity(db, opportunity.id, { fallback: new BuiltinCopywriter() }, new Date(now));
+  return db.campaign.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+}
+
+beforeAll(async () => {
+  db = await readyDb();
+  await markInstalled(db, shop, { name: "Clayworks", currencyCode: "USD", ianaTimezone: "Europe/London" }, null);
+  await ingest(shop, "products/create", product(1, "Speckled Mug", "Ceramics", at(-300 * DAY)));
+  await ingest(shop, "products/create", product(2, "Stoneware Bowl", "Ceramics", at(-300 * DAY)));
+  await ingest(shop, "products/create", product(3, "Linen Apron", "Textiles", at(-300 * DAY), "24.00", "Loom & Co"));
+  // Ceramics regulars 1–6 (1–4 subscribed, 5 not, 6 unsubscribed); textile buyers 7–8; all active now.
+  const consents = { 1: "subscribed", 2: "subscribed", 3: "subscribed", 4: "subscribed", 5: "not_subscribed", 6: "unsubscribed", 7: "subscribed", 8: "subscribed" } as const;
+  for (const [id, consent] of Object.entries(consents)) await ingest(shop, "customers/create", customer(Number(id), consent));
+  let orderId = 100;
+  for (let c = 1; c <= 6; c++) for (const daysAgo of [70, 40, 10]) await ingest(shop, "orders/create", order(orderId++, c, [1, 2], -daysAgo * DAY));
+  for (let c = 7; c <= 8; c++) for (const daysAgo of [50, 20]) await ingest(shop, "orders/create", order(orderId++, c, [3], -daysAgo * DAY));
+  await db.suppression.create({ data: { shop, email: "shopper4@example.com", reason: "hard_bounce" } });
+  await recomputeShopInsights(db, shop, new Date(t0));
+});
+
+describe("campaign engine scenarios", () => {
+  it("a new ceramics arrival becomes a suggestion for subscribed ceramics lovers, with grounded copy", async () => {
+    await ingest(shop, "products/create", product(4, "Glazed Teapot", "Ceramics", at(0), "48.00"));
+    const campaigns = await detectAndBuild(t0 + 2 * HOUR);
+    const campaign = campaigns.find((c) => c.angle === "new_arrival");
+    expect(campaign).toMatchObject({ kind: "promotional", status: "suggested", audienceSize: 3 });
+    const recipients = await db.campaignRecipient.findMany({ where: { campaignId: campaign!.id }, orderBy: { email: "asc" } });
+    // 4 is suppressed (bounced), 5 never subscribed, 6 unsubscribed, 7–8 love textiles.
+    expect(recipients.map((r) => r.email)).toEqual(["shopper1@example.com", "shopper2@example.com", "shopper3@example.com"]);
+    expect(JSON.parse(recipients[0].products)[0]).toBe("4");
+    const plan = JSON.parse(campaign!.plan);
+    expect(plan.excluded).toMatchObject({ "no email marketing consent": 2, "unsubscribed, bounced or complained": 1 });
+
+    const version = await db.campaignVersion.findFirstOrThrow({ where: { campaignId: campaign!.id } });
+    const content = contentOf(version);
+    expect(content.steps.length).toBe(plan.steps.length);
+    expect(content.steps[0].draft.subjects.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(content)).toContain("Glazed Teapot");
+    expect(JSON.stringify(content)).not.toMatch(/Linen Apron/);
+    expect(JSON.parse(version.findings).filter((f: { severity: string }) => f.severity === "block")).toEqual([]);
+
+    // Detection again: no second suggestion for the same thing.
+    await detectAndBuild(t0 + 3 * HOUR);
+    expect(await db.campaign.count({ where: { shop, angle: "new_arrival" } })).toBe(1);
+  });
+
+  it("abandoned checkouts become one cart-recovery sequence per shopper, minus those who ordered", async () => {
+    await ingest(shop, "checkouts/create", checkout("ck-a1", 1, [2], 0));
+    await ingest(shop, "checkouts/create", checkout("ck-a2", 1, [1, 2], 20 * 60_000)); // same shopper again
+    await ingest(shop, "checkouts/create", checkout("ck-b", 2, [1], 0));
+    await ingest(shop, "checkouts/create", checkout("ck-c", 3, [3], 0));
+    await ingest(shop, "checkouts/create", checkout("ck-fresh", 7, [3], 95 * 60_000)); // too recent at +2h
+    // Shopper 3 ordered with that checkout after all.
+    await ingest(shop, "orders/create", order(900, 3, [3], HOUR / 2, { checkout_token: "ck-c", cart_token: "cart-ck-c" }));
+
+    const campaigns = await detectAndBuild(t0 + 2 * HOUR);
+    const recovery = campaigns.find((c) => c.kind === "cart_recovery");
+    expect(recovery).toMatchObject({ status: "suggested", audienceSize: 2 });
+    const recipients = await db.campaignRecipient.findMany({ where: { campaignId: recovery!.id }, orderBy: { email: "asc" } });
+    expect(recipients.map((r) => [r.email, r.checkoutToken])).toEqual([
+      ["shopper1@example.com", "ck-a2"],
+      ["shopper2@example.com", "ck-b"],
+    ]);
+    expect(JSON.parse(recipients[0].products).slice(0, 2).sort()).toEqual(["1", "2"]);
+    const plan = JSON.parse(recovery!.plan);
+    expect(plan.steps.map((step: { delayHours: number }) => step.delayHours)).toEqual([1, 24, 72]);
+  });
+
+  it("customers turning at risk become a win-back suggestion; approving needs clean content", async () => {
+    expect(await db.campaign.count({ where: { shop, kind: "winback" } })).toBe(0); // everyone is active at first
+    // Time passes: 100 days without orders moves the regulars to at risk / lapsed.
+    const later = t0 + 100 * DAY;
+    await recomputeShopInsights(db, shop, new Date(later));
+    const stages = await db.customerInsight.findMany({ where: { shop }, select: { stage: true } });
+    expect(stages.filter((s) => ["at_risk", "lapsed"].includes(s.stage ?? "")).length).toBeGreaterThanOrEqual(5);
+    const campaigns = await detectAndBuild(later + HOUR);
+    const winback = campaigns.find((c) => c.kind === "winback");
+    expect(winback?.status).toBe("suggested");
+    expect(winback!.audienceSize).toBeGreaterThan(0);
+    expect(winback!.predictedRevenue).toBeGreaterThan(0);
+
+    const rejected = await transitionCampaign(db, shop, winback!.id, "rejected", { kind: "staff", id: "1" }, "");
+    expect(rejected).toEqual({ ok: false, error: { kind: "reason_required" } });
+    const approved = await transitionCampaign(db, shop, winback!.id, "approved", { kind: "staff", id: "1" }, null, new Date(later + 2 * HOUR));
+    expect(approved.ok).toBe(true);
+    const history = await db.campaignTransition.findMany({ where: { campaignId: winback!.id }, orderBy: { at: "asc" } });
+    expect(history.map((h) => `${h.from}→${h.to}:${h.actor}`)).toEqual(["none→suggested:system:campaign-builder", "suggested→approved:staff:1"]);
+  });
+});
