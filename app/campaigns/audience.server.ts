@@ -6,6 +6,7 @@ import { recommendProducts } from "~/insights/recommend/recommend";
 import { defaultScoringConfig } from "~/insights/recommend/recommender-config";
 import { restoreIndex, type RecommenderIndex } from "~/insights/recommend/recommender-index";
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
+import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
 import type { CampaignPlan } from "./sequence";
 
@@ -62,10 +63,10 @@ export async function buildAudience(
   const kind = opportunity.type === "winback" ? "winback" : opportunity.type === "cart_recovery" ? "cart_recovery" : "promotional";
   const { members, excluded } = await eligible(db, shop, candidates, plan);
   await attachProducts(db, shop, members, evidence.productIds, now);
-  const insights = await db.customerInsight.findMany({
-    where: { shop, customerId: { in: members.flatMap((member) => (member.customerId ? [member.customerId] : [])) } },
-    select: { customerId: true, expectedOrderValue: true },
-  });
+  const insights = await inChunks(
+    members.flatMap((member) => (member.customerId ? [member.customerId] : [])),
+    (chunk) => db.customerInsight.findMany({ where: { shop, customerId: { in: chunk } }, select: { customerId: true, expectedOrderValue: true } }),
+  );
   const orderValue = new Map(insights.map((insight) => [insight.customerId, insight.expectedOrderValue ?? 0]));
   const shopMean = insights.length ? insights.reduce((sum, i) => sum + (i.expectedOrderValue ?? 0), 0) / insights.length : 0;
   for (const member of members) {
@@ -87,10 +88,9 @@ async function candidatesFor(
   const { shop } = opportunity;
   switch (opportunity.type) {
     case "winback": {
-      const insights = await db.customerInsight.findMany({
-        where: { shop, customerId: { in: customerIds } },
-        select: { customerId: true, stage: true, pAlive: true, clv: true },
-      });
+      const insights = await inChunks(customerIds, (chunk) =>
+        db.customerInsight.findMany({ where: { shop, customerId: { in: chunk } }, select: { customerId: true, stage: true, pAlive: true, clv: true } }),
+      );
       return insights.map((insight) => ({
         customerId: insight.customerId,
         score: insight.pAlive ?? 0.5,
@@ -98,10 +98,12 @@ async function candidatesFor(
       }));
     }
     case "cart_recovery": {
-      const checkouts = await db.checkout.findMany({
-        where: { shop, token: { in: checkoutTokens } },
-        select: { token: true, email: true, customerId: true, buyerAcceptsMarketing: true, lineItems: true, shopifyUpdatedAt: true, syncedAt: true, totalPrice: true },
-      });
+      const checkouts = await inChunks(checkoutTokens, (chunk) =>
+        db.checkout.findMany({
+          where: { shop, token: { in: chunk } },
+          select: { token: true, email: true, customerId: true, buyerAcceptsMarketing: true, lineItems: true, shopifyUpdatedAt: true, syncedAt: true, totalPrice: true },
+        }),
+      );
       return checkouts.map((checkout) => ({
         customerId: checkout.customerId,
         email: checkout.email,
@@ -157,11 +159,11 @@ async function productAudience(db: Db, shop: string, type: string, productIds: s
   }
   // Someone who already bought these products is not told about them as news.
   const buyers = await db.orderLine.findMany({ where: { shop, productId: { in: productIds } }, select: { orderId: true } });
-  const buyerIds = new Set(
-    (await db.order.findMany({ where: { shop, id: { in: buyers.map((line) => line.orderId) } }, select: { customerId: true } })).flatMap(
-      (order) => (order.customerId ? [order.customerId] : []),
-    ),
+  const buyerOrders = await inChunks(
+    buyers.map((line) => line.orderId),
+    (chunk) => db.order.findMany({ where: { shop, id: { in: chunk } }, select: { customerId: true } }),
   );
+  const buyerIds = new Set(buyerOrders.flatMap((order) => (order.customerId ? [order.customerId] : [])));
   return [...scores].filter(([customerId]) => type !== "new_arrival" || !buyerIds.has(customerId)).map(([customerId, { score, reason }]) => ({ customerId, score, reason }));
 }
 
@@ -175,14 +177,20 @@ async function eligible(
   const skip = (why: string) => void (excluded[why] = (excluded[why] ?? 0) + 1);
   const customers = new Map(
     (
-      await db.customer.findMany({
-        where: { shop, id: { in: candidates.flatMap((candidate) => (candidate.customerId ? [candidate.customerId] : [])) } },
-        select: { id: true, email: true, firstName: true, emailConsentState: true, deletedAt: true, redactedAt: true },
-      })
+      await inChunks(
+        candidates.flatMap((candidate) => (candidate.customerId ? [candidate.customerId] : [])),
+        (chunk) =>
+          db.customer.findMany({
+            where: { shop, id: { in: chunk } },
+            select: { id: true, email: true, firstName: true, emailConsentState: true, deletedAt: true, redactedAt: true },
+          }),
+      )
     ).map((customer) => [customer.id, customer]),
   );
   const emails = [...new Set(candidates.flatMap((candidate) => [candidate.email, candidate.customerId ? customers.get(candidate.customerId)?.email : null]).filter((email): email is string => Boolean(email)))];
-  const suppressed = new Set((await db.suppression.findMany({ where: { shop, email: { in: emails } }, select: { email: true } })).map((row) => row.email));
+  const suppressed = new Set(
+    (await inChunks(emails, (chunk) => db.suppression.findMany({ where: { shop, email: { in: chunk } }, select: { email: true } }))).map((row) => row.email),
+  );
 
   const members = new Map<string, AudienceMember>();
   for (const candidate of candidates) {
@@ -236,10 +244,10 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
   const catalog = catalogLookup(await loadCatalog(db, shop));
   const states = new Map(
     (
-      await db.customerInsight.findMany({
-        where: { shop, customerId: { in: members.flatMap((member) => (member.customerId ? [member.customerId] : [])) } },
-        select: { customerId: true, affinityState: true },
-      })
+      await inChunks(
+        members.flatMap((member) => (member.customerId ? [member.customerId] : [])),
+        (chunk) => db.customerInsight.findMany({ where: { shop, customerId: { in: chunk } }, select: { customerId: true, affinityState: true } }),
+      )
     ).map((row) => [row.customerId, row.affinityState]),
   );
   for (const member of members) {

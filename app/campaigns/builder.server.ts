@@ -35,7 +35,7 @@ function stripHtml(html: string): string {
   return html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400);
 }
 
-async function productFacts(db: Db, shop: string, productIds: string[], currency: string): Promise<ProductFact[]> {
+export async function productFacts(db: Db, shop: string, productIds: string[], currency: string): Promise<ProductFact[]> {
   if (!productIds.length) return [];
   const [products, variants] = await Promise.all([
     db.product.findMany({

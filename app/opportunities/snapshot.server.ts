@@ -1,4 +1,5 @@
 import type { Db } from "~/db.server";
+import { inChunks } from "~/lib/chunks";
 import type { CheckoutSnapshot, LifecycleSnapshot, ProductSnapshot, ShopSnapshot } from "./detectors";
 
 // Reads what the detectors need from the mirror and the insights, in a few bounded queries per shop.
@@ -26,11 +27,13 @@ async function loadProducts(db: Db, shop: string, now: Date): Promise<ProductSna
       where: { shop, deletedAt: null },
       select: { productId: true, price: true, compareAtPrice: true, availableQuantity: true, inventoryPolicy: true },
     }),
-    db.orderLine.groupBy({
-      by: ["productId"],
-      where: { shop, productId: { not: null }, orderId: { in: await recentOrderIds(db, shop, since30) } },
-      _sum: { quantity: true, refundedQuantity: true },
-    }),
+    inChunks(await recentOrderIds(db, shop, since30), (chunk) =>
+      db.orderLine.groupBy({
+        by: ["productId"],
+        where: { shop, productId: { not: null }, orderId: { in: chunk } },
+        _sum: { quantity: true, refundedQuantity: true },
+      }),
+    ),
     db.productSignal.findMany({
       where: { shop, at: { gte: new Date(now.getTime() - SIGNAL_LOOKBACK_DAYS * DAY) } },
       select: { productId: true, kind: true, at: true, details: true },
@@ -39,7 +42,11 @@ async function loadProducts(db: Db, shop: string, now: Date): Promise<ProductSna
     db.collectionMembership.findMany({ where: { shop }, select: { productId: true, collectionId: true } }),
   ]);
   const variantsByProduct = Map.groupBy(variants, (variant) => variant.productId);
-  const soldByProduct = new Map(sold.map((row) => [row.productId!, (row._sum.quantity ?? 0) - (row._sum.refundedQuantity ?? 0)]));
+  const soldByProduct = new Map<string, number>();
+  for (const row of sold) {
+    const units = (row._sum.quantity ?? 0) - (row._sum.refundedQuantity ?? 0);
+    soldByProduct.set(row.productId!, (soldByProduct.get(row.productId!) ?? 0) + units);
+  }
   const signalsByProduct = Map.groupBy(signals, (signal) => signal.productId);
   const collectionsByProduct = Map.groupBy(memberships, (membership) => membership.productId);
   const interest = await interestedCustomers(db, shop, new Date(now.getTime() - SIGNAL_LOOKBACK_DAYS * DAY));

@@ -15,7 +15,9 @@ import { affinityRows, saveCustomerInsight } from "./customer-insights.server";
 // insights and the shop's recommender index. Orders and events are read page by page, so memory grows
 // with the number of customers and products (their states), not with the length of the history.
 
-const PAGE = 1_000;
+// Orders per page; their lines and refunds are fetched with one `IN` of this many ids (under the
+// driver's parameter cap, see lib/chunks).
+const PAGE = 400;
 const DAY = 86_400_000;
 
 export interface RecomputeResult {
