@@ -1,4 +1,5 @@
 // Seeds the bench:campaign database (DATABASE_URL): a catalogue, and customers who love its type.
+export {};
 const { readyDb, disconnectDb } = await import("~/db.server");
 const { loadShopSettings, saveShopSettings } = await import("~/shops/settings.server");
 const { markInstalled } = await import("~/shops/shops.server");

@@ -116,6 +116,15 @@ async function candidatesFor(
         value: checkout.totalPrice,
       }));
     }
+    case "browse_abandonment": {
+      const productByCustomer = (evidenceOf(opportunity).productByCustomer ?? {}) as Record<string, string>;
+      return customerIds.map((customerId) => ({
+        customerId,
+        score: 1,
+        reason: "viewed it recently",
+        productIds: productByCustomer[customerId] ? [productByCustomer[customerId]] : [],
+      }));
+    }
     default:
       return productAudience(db, shop, opportunity.type, productIds, now);
   }

@@ -37,7 +37,15 @@ function checkout(overrides: Partial<CheckoutSnapshot> = {}): CheckoutSnapshot {
   return { token: "t1", email: "a@example.com", customerId: "c1", updatedAt: daysAgo(0.5), completedAt: null, ordered: false, totalPrice: 4000, itemCount: 2, ...overrides };
 }
 
-const snapshot = (overrides: Partial<ShopSnapshot>): ShopSnapshot => ({ now, currency: "GBP", products: [], lifecycle: [], checkouts: [], ...overrides });
+const snapshot = (overrides: Partial<ShopSnapshot>): ShopSnapshot => ({
+  now,
+  currency: "GBP",
+  products: [],
+  lifecycle: [],
+  checkouts: [],
+  browseAbandoners: [],
+  ...overrides,
+});
 
 describe("opportunity detectors", () => {
   it("groups new arrivals by product type and ignores old, unpublished or sold-out products", () => {
@@ -119,6 +127,15 @@ describe("opportunity detectors", () => {
     );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ key: "cart_recovery:2026-11-23", checkoutTokens: ["yes"], reason: "1 abandoned checkout worth 40.00 GBP" });
+  });
+
+  it("turns browse abandoners into one daily follow-up with each shopper's product", () => {
+    const [found] = detectOpportunities(
+      snapshot({ browseAbandoners: [{ customerId: "c1", productId: "p9", views: 4, lastViewAt: daysAgo(0.2) }] }),
+      DEFAULT_DETECTOR_CONFIG,
+      ["browse_abandonment"],
+    );
+    expect(found).toMatchObject({ key: "browse_abandonment:2026-11-23", customerIds: ["c1"], productIds: ["p9"], evidence: { productByCustomer: { c1: "p9" } } });
   });
 
   it("ranks candidates by score", () => {

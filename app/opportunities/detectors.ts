@@ -13,6 +13,7 @@ export const OPPORTUNITY_TYPES = [
   "price_drop",
   "winback",
   "cart_recovery",
+  "browse_abandonment",
 ] as const;
 export type OpportunityType = (typeof OPPORTUNITY_TYPES)[number];
 
@@ -58,12 +59,21 @@ export interface CheckoutSnapshot {
   itemCount: number;
 }
 
+/** A customer who looked at one product several times without carting or ordering it. */
+export interface BrowseAbandonerSnapshot {
+  customerId: string;
+  productId: string;
+  views: number;
+  lastViewAt: Date;
+}
+
 export interface ShopSnapshot {
   now: Date;
   currency: string;
   products: ProductSnapshot[];
   lifecycle: LifecycleSnapshot[];
   checkouts: CheckoutSnapshot[];
+  browseAbandoners: BrowseAbandonerSnapshot[];
 }
 
 export const detectorConfigSchema = z.object({
@@ -262,6 +272,24 @@ export function detectCartRecovery(snapshot: ShopSnapshot, config: DetectorConfi
   ];
 }
 
+/** Storefront browse abandonment (see storefront/browse-abandonment.ts), one batch a day. */
+export function detectBrowseAbandonment(snapshot: ShopSnapshot): OpportunityCandidate[] {
+  const abandoners = snapshot.browseAbandoners;
+  if (!abandoners.length) return [];
+  const products = new Set(abandoners.map((abandoner) => abandoner.productId));
+  return [
+    {
+      ...base("browse_abandonment", `browse_abandonment:${isoDay(snapshot.now)}`, new Date(snapshot.now.getTime() + days(3))),
+      title: "Follow up on products shoppers keep looking at",
+      reason: `${plural(abandoners.length, "shopper")} viewed the same product several times without buying (${plural(products.size, "product")})`,
+      evidence: { productByCustomer: Object.fromEntries(abandoners.map((a) => [a.customerId, a.productId])), views: abandoners.reduce((sum, a) => sum + a.views, 0) },
+      score: abandoners.length,
+      customerIds: abandoners.map((abandoner) => abandoner.customerId),
+      productIds: [...products],
+    },
+  ];
+}
+
 const DETECTORS: Record<OpportunityType, (snapshot: ShopSnapshot, config: DetectorConfig) => OpportunityCandidate[]> = {
   new_arrival: detectNewArrivals,
   back_in_stock: detectBackInStock,
@@ -270,6 +298,7 @@ const DETECTORS: Record<OpportunityType, (snapshot: ShopSnapshot, config: Detect
   price_drop: detectPriceDrops,
   winback: detectWinback,
   cart_recovery: detectCartRecovery,
+  browse_abandonment: detectBrowseAbandonment,
 };
 
 export function detectOpportunities(

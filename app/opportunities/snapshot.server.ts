@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { inChunks } from "~/lib/chunks";
-import type { CheckoutSnapshot, LifecycleSnapshot, ProductSnapshot, ShopSnapshot } from "./detectors";
+import { DEFAULT_BROWSE_ABANDONMENT, detectBrowseAbandonment } from "~/storefront/browse-abandonment";
+import type { BrowseAbandonerSnapshot, CheckoutSnapshot, LifecycleSnapshot, ProductSnapshot, ShopSnapshot } from "./detectors";
 
 // Reads what the detectors need from the mirror and the insights, in a few bounded queries per shop.
 
@@ -8,12 +9,13 @@ const DAY = 86_400_000;
 const SIGNAL_LOOKBACK_DAYS = 30;
 
 export async function loadShopSnapshot(db: Db, shop: string, now: Date, currency: string): Promise<ShopSnapshot> {
-  const [products, lifecycle, checkouts] = await Promise.all([
+  const [products, lifecycle, checkouts, browseAbandoners] = await Promise.all([
     loadProducts(db, shop, now),
     loadLifecycle(db, shop),
     loadCheckouts(db, shop, now),
+    loadBrowseAbandoners(db, shop, now),
   ]);
-  return { now, currency, products, lifecycle, checkouts };
+  return { now, currency, products, lifecycle, checkouts, browseAbandoners };
 }
 
 async function loadProducts(db: Db, shop: string, now: Date): Promise<ProductSnapshot[]> {
@@ -149,4 +151,41 @@ async function loadCheckouts(db: Db, shop: string, now: Date): Promise<CheckoutS
       itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
     };
   });
+}
+
+/**
+ * Identified shoppers with repeated views of one product in the window, checked one by one against
+ * their carts and orders by the storefront's browse-abandonment rule.
+ */
+async function loadBrowseAbandoners(db: Db, shop: string, now: Date): Promise<BrowseAbandonerSnapshot[]> {
+  const since = new Date(now.getTime() - DEFAULT_BROWSE_ABANDONMENT.windowMs);
+  const viewCounts = await db.browseEvent.groupBy({
+    by: ["customerId", "productId"],
+    where: { shop, type: "product_view", customerId: { not: null }, productId: { not: null }, occurredAt: { gte: since } },
+    _count: { _all: true },
+  });
+  const repeatedViewers = [
+    ...new Set(viewCounts.filter((row) => row._count._all >= DEFAULT_BROWSE_ABANDONMENT.minViews).map((row) => row.customerId!)),
+  ].slice(0, 2_000);
+  const abandoners: BrowseAbandonerSnapshot[] = [];
+  for (const customerId of repeatedViewers) {
+    const [events, orders] = await Promise.all([
+      db.browseEvent.findMany({ where: { shop, customerId, occurredAt: { gte: since } }, select: { type: true, productId: true, occurredAt: true } }),
+      db.order.findMany({ where: { shop, customerId: customerId!, processedAt: { gte: since } }, select: { id: true, processedAt: true, cancelledAt: true } }),
+    ]);
+    const lines = await db.orderLine.findMany({ where: { shop, orderId: { in: orders.map((order) => order.id) } }, select: { orderId: true, productId: true } });
+    const result = detectBrowseAbandonment({
+      events,
+      orders: orders.map((order) => ({
+        processedAt: order.processedAt,
+        cancelledAt: order.cancelledAt,
+        productIds: lines.filter((line) => line.orderId === order.id && line.productId).map((line) => line.productId!),
+      })),
+      now,
+    });
+    if (result.abandoned) {
+      abandoners.push({ customerId: customerId!, productId: result.productId, views: result.evidence.views, lastViewAt: result.evidence.lastViewAt });
+    }
+  }
+  return abandoners;
 }

@@ -174,6 +174,20 @@ describe("campaign engine scenarios", () => {
     expect(plan.steps.map((step: { delayHours: number }) => step.delayHours)).toEqual([1, 24, 72]);
   });
 
+  it("a shopper who keeps looking at a product without buying gets a browse-abandonment follow-up", async () => {
+    for (const hoursAgo of [30, 20, 5]) {
+      await db.browseEvent.create({
+        data: { shop, visitorId: "v-8", customerId: "8", type: "product_view", productId: "2", occurredAt: new Date(t0 + 2 * HOUR - hoursAgo * HOUR) },
+      });
+    }
+    const campaigns = await detectAndBuild(t0 + 2 * HOUR);
+    const followUp = campaigns.find((c) => c.angle === "browse_abandonment");
+    expect(followUp).toMatchObject({ status: "suggested", audienceSize: 1 });
+    const [recipient] = await db.campaignRecipient.findMany({ where: { campaignId: followUp!.id } });
+    expect(recipient).toMatchObject({ email: "shopper8@example.com", reason: "viewed it recently" });
+    expect(JSON.parse(recipient.products)[0]).toBe("2");
+  });
+
   it("customers turning at risk become a win-back suggestion; approving needs clean content", async () => {
     expect(await db.campaign.count({ where: { shop, kind: "winback" } })).toBe(0); // everyone is active at first
     // Time passes: 100 days without orders moves the regulars to at risk / lapsed.
