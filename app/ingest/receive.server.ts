@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readBodyWithLimit } from "~/lib/http.server";
 import type { RawDriver } from "~/db.server";
 import type { JobQueue } from "~/jobs/types";
 import { recordDelivery } from "./inbox.server";
@@ -31,24 +32,9 @@ const deliveryHeaders = z.object({
 
 const empty = (status: number) => new Response(null, { status });
 
-/** Reads at most `limit` bytes; undefined when the body is larger. */
-async function readBody(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > limit) return undefined;
-  if (!request.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export async function receiveWebhook(request: Request, pathTopic: string, deps: ReceiveDeps): Promise<Response> {
   if (request.method !== "POST") return empty(405);
-  const raw = await readBody(request, deps.maxBodyBytes);
+  const raw = await readBodyWithLimit(request, deps.maxBodyBytes);
   if (raw === undefined) return empty(413);
   // The library answers 400 for a missing HMAC header; a missing signature is an unauthenticated call.
   if (!request.headers.get("x-shopify-hmac-sha256")) return empty(401);

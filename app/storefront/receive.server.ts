@@ -1,4 +1,5 @@
 import { isbot } from "isbot";
+import { readBodyWithLimit } from "~/lib/http.server";
 import type { Db, RawDriver } from "~/db.server";
 import { log } from "~/lib/logger.server";
 import { parseBrowseBatch, placeInTime, referencedIds, resolveAgainstMirror } from "./events";
@@ -39,21 +40,6 @@ const empty = (status: number, headers?: Record<string, string>) => new Response
 // Shopify's signed customer id; the proxy sends it empty for anonymous visitors.
 const CUSTOMER_ID = /^[1-9]\d{0,19}$/;
 
-/** Reads at most `limit` bytes; undefined when the body is larger. */
-async function readBody(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > limit) return undefined;
-  if (!request.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export async function receiveBrowseEvents(request: Request, deps: ReceiveBrowseDeps): Promise<Response> {
   if (request.method !== "POST") return empty(405);
   // The signature covers the query string only (shop, logged_in_customer_id, path_prefix, timestamp);
@@ -71,7 +57,7 @@ export async function receiveBrowseEvents(request: Request, deps: ReceiveBrowseD
   if (signedCustomer && !CUSTOMER_ID.test(signedCustomer)) return empty(400);
   const customerId = signedCustomer || null;
 
-  const body = await readBody(request, deps.maxBodyBytes);
+  const body = await readBodyWithLimit(request, deps.maxBodyBytes);
   if (body === undefined) return empty(413);
   // Without an offline session the app is not installed on this shop (any more): keep nothing.
   if (!context.session) {
