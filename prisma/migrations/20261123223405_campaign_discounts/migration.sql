@@ -1,0 +1,35 @@
+-- CreateTable
+CREATE TABLE "CampaignDiscount" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "percent" INTEGER NOT NULL,
+    "discountId" TEXT,
+    "startsAt" DATETIME NOT NULL,
+    "endsAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "DiscountCode" (
+    "shop" TEXT NOT NULL,
+    "code" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "recipientId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("shop", "code")
+);
+
+-- CreateIndex
+CREATE INDEX "CampaignDiscount_shop_campaignId_idx" ON "CampaignDiscount"("shop", "campaignId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CampaignDiscount_campaignId_step_key" ON "CampaignDiscount"("campaignId", "step");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DiscountCode_campaignId_step_recipientId_key" ON "DiscountCode"("campaignId", "step", "recipientId");
+
