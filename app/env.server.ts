@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().min(1).optional(),
+  // Keys for credentials at rest: "keyId:base64(32 bytes),..." (the first encrypts; see lib/secrets.ts).
+  ENCRYPTION_KEYS: z.string().min(1).optional(),
   // Tests and the demo only: send Admin API calls to a local server that plays Shopify.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
 }).refine((env) => !(env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN), {

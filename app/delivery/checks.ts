@@ -1,0 +1,80 @@
+// The checks before every marketing email, made again at send time because everything can change
+// between scheduling and sending. Pure: the dispatcher loads the facts and acts on the decision.
+
+export interface SendFacts {
+  now: Date;
+  /** The shop stopped sending (uninstalled, paused by the merchant). */
+  sendingPaused: boolean;
+  consent: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED" | "PENDING" | "REDACTED" | "INVALID" | null;
+  /** Cart recovery may rely on the checkout's "accepts marketing" when there is no customer record. */
+  checkoutConsent: boolean;
+  suppressed: boolean;
+  /** Marketing emails already sent to this address within the cap window. */
+  sentInCapWindow: number;
+  frequencyCap: number;
+  /** The recipient ordered after the sequence started (recovery and win-back stop). */
+  orderedSinceStart: boolean;
+  exitOnOrder: boolean;
+  /** Products the email shows that are no longer sellable; all of them gone means nothing to show. */
+  productsTotal: number;
+  productsUnavailable: number;
+  timeZone: string;
+  quietHours: { start: number; end: number };
+  windowEndsAt: Date | null;
+}
+
+export type SendDecision =
+  | { action: "send" }
+  | { action: "skip"; reason: string }
+  | { action: "defer"; until: Date; reason: string };
+
+const HOUR = 3_600_000;
+
+export function localHour(at: Date, timeZone: string): number {
+  try {
+    return Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone }).format(at));
+  } catch {
+    return at.getUTCHours(); // an unknown zone reads as UTC rather than failing the send
+  }
+}
+
+/** True when `hour` falls in quiet hours that may wrap midnight (21 → 8). */
+export function isQuiet(hour: number, quiet: { start: number; end: number }): boolean {
+  if (quiet.start === quiet.end) return false;
+  return quiet.start < quiet.end ? hour >= quiet.start && hour < quiet.end : hour >= quiet.start || hour < quiet.end;
+}
+
+/** The first top of an hour (at or after `from`) outside quiet hours in the zone. */
+export function nextAllowedTime(from: Date, timeZone: string, quiet: { start: number; end: number }): Date {
+  let candidate = from;
+  for (let i = 0; i < 25 && isQuiet(localHour(candidate, timeZone), quiet); i++) {
+    candidate = new Date((Math.floor(candidate.getTime() / HOUR) + 1) * HOUR);
+  }
+  return candidate;
+}
+
+export function decideSend(facts: SendFacts): SendDecision {
+  if (facts.sendingPaused) return { action: "skip", reason: "sending is paused for the shop" };
+  if (facts.suppressed) return { action: "skip", reason: "address suppressed (unsubscribed, bounced or complained)" };
+  const consented = facts.consent === "SUBSCRIBED" || (facts.consent === null && facts.checkoutConsent);
+  if (!consented) return { action: "skip", reason: `no email marketing consent (${facts.consent ?? "unknown"})` };
+  if (facts.exitOnOrder && facts.orderedSinceStart) return { action: "skip", reason: "ordered since the sequence started" };
+  if (facts.productsTotal > 0 && facts.productsUnavailable >= facts.productsTotal) {
+    return { action: "skip", reason: "every product in the email is sold out or gone" };
+  }
+  const windowClosed = (until: Date) => facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime();
+  if (facts.sentInCapWindow >= facts.frequencyCap) {
+    // Issue: "reschedule instead of skipping" — try again in a day, until the window closes.
+    const until = nextAllowedTime(new Date(facts.now.getTime() + 24 * HOUR), facts.timeZone, facts.quietHours);
+    return windowClosed(until)
+      ? { action: "skip", reason: `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap}) and the window closed` }
+      : { action: "defer", until, reason: `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap})` };
+  }
+  if (isQuiet(localHour(facts.now, facts.timeZone), facts.quietHours)) {
+    const until = nextAllowedTime(facts.now, facts.timeZone, facts.quietHours);
+    return windowClosed(until)
+      ? { action: "skip", reason: "quiet hours until after the send window" }
+      : { action: "defer", until, reason: "quiet hours in the recipient's time zone" };
+  }
+  return { action: "send" };
+}
