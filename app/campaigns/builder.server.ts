@@ -98,7 +98,7 @@ export async function buildCampaignFromOpportunity(
   const [shopRow, settings] = await Promise.all([ensureShop(db, shop), loadShopSettings(db, shop)]);
   const voice = settings.brandVoice;
   const { kind, angle } = kindAndAngle(opportunity.type);
-  const plan: CampaignPlan = defaultPlan(kind, angle, voice, now);
+  const plan: CampaignPlan = { ...defaultPlan(kind, angle, voice, now), holdoutPercent: settings.holdoutPercent };
   const audience = await buildAudience(db, opportunity, plan, now);
   if (!audience.members.length) return { status: "no_audience", excluded: audience.excluded };
 

@@ -1,4 +1,5 @@
 import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
+import { dispatchJob } from "~/delivery/jobs.server";
 import { processWebhookJob } from "~/ingest/process-webhook.server";
 import { recomputeShopJob, refreshCustomersJob } from "~/insights/store/jobs.server";
 import { buildCampaignJob, detectOpportunitiesJob } from "~/opportunities/jobs.server";
@@ -19,6 +20,7 @@ const definitions = [
   erase(shopTickJob),
   erase(detectOpportunitiesJob),
   erase(buildCampaignJob),
+  erase(dispatchJob),
 ];
 
 export function jobDefinitions(): Map<string, JobDefinition<unknown>> {

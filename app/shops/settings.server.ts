@@ -16,6 +16,8 @@ export const shopSettingsSchema = z.object({
       monthlyBudgetMicros: z.number().int().min(0).default(5_000_000),
     })
     .prefault({}),
+  /** Share of every audience kept back at random, to measure what email really added. */
+  holdoutPercent: z.number().min(0).max(50).default(5),
   /** Campaign kinds the merchant lets go out without review (still visible and stoppable). */
   autoApprove: z
     .object({ promotional: z.boolean().default(false), winback: z.boolean().default(false), cart_recovery: z.boolean().default(false) })

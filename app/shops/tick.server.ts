@@ -3,6 +3,7 @@ import type { Db } from "~/db.server";
 import { scheduleCustomerRefresh, scheduleRecompute } from "~/insights/store/jobs.server";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
 import { scheduleDetection } from "~/opportunities/jobs.server";
+import { scheduleDispatch } from "~/delivery/jobs.server";
 
 // Every installed shop gets a tick every 15 minutes: the periodic work that no webhook triggers.
 // Ticks are keyed by their time slot, so ensuring them from every runner is idempotent.
@@ -55,6 +56,8 @@ export const shopTickJob = defineJob({
     }
 
     await scheduleDetection(queue, shop);
+    // A safety net for the dispatch chain (each dispatch schedules the next due one itself).
+    if (await db.send.count({ where: { shop, status: "scheduled", scheduledAt: { lte: new Date() } } })) await scheduleDispatch(queue, shop);
     await enqueueTick(queue, shop, slot + 1);
     return done;
   },

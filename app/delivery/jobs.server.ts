@@ -1,0 +1,47 @@
+import { z } from "zod";
+import type { Db } from "~/db.server";
+import { env } from "~/env.server";
+import { defineJob, done, type JobQueue } from "~/jobs/types";
+import { adapterForShop } from "./connections.server";
+import { dispatchDueSends } from "./dispatch.server";
+import { linkSigningKey } from "./links";
+
+export const DISPATCH = "delivery.dispatch";
+
+/** Works a shop's due sends now (or at `at`); one dispatch per shop per slot. */
+export async function scheduleDispatch(queue: JobQueue, shop: string, at = new Date()): Promise<void> {
+  const slot = Math.floor(at.getTime() / 5_000);
+  await queue.enqueue({ name: DISPATCH, shop, payload: {}, key: `dispatch:${shop}:${slot}`, runAt: at });
+}
+
+export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = new Date()) {
+  const adapter = await adapterForShop(db, shop);
+  if (!adapter) return null; // nothing can go out until the merchant connects an ESP (the admin says so)
+  try {
+    const config = env();
+    const result = await dispatchDueSends(db, shop, {
+      adapter,
+      appUrl: config.SHOPIFY_APP_URL,
+      linkKey: linkSigningKey(config.SHOPIFY_API_SECRET),
+      now: () => now,
+    });
+    const next = result.retryAfterMs !== null
+      ? new Date(Date.now() + result.retryAfterMs)
+      : result.nextDueAt && result.nextDueAt <= new Date()
+        ? new Date()
+        : result.nextDueAt;
+    if (next) await scheduleDispatch(queue, shop, next);
+    return result;
+  } finally {
+    await adapter.close?.();
+  }
+}
+
+export const dispatchJob = defineJob({
+  name: DISPATCH,
+  payload: z.object({}),
+  async perform(_payload, { db, queue, shop }) {
+    if (shop) await dispatchShop(db, queue, shop);
+    return done;
+  },
+});
