@@ -4,7 +4,7 @@ import { env } from "~/env.server";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
 import { adapterForShop } from "./connections.server";
 import { dispatchDueSends } from "./dispatch.server";
-import { linkSigningKey } from "./links";
+import { appLinkKey } from "./link-key.server";
 
 export const DISPATCH = "delivery.dispatch";
 
@@ -22,7 +22,7 @@ export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = 
     const result = await dispatchDueSends(db, shop, {
       adapter,
       appUrl: config.SHOPIFY_APP_URL,
-      linkKey: linkSigningKey(config.SHOPIFY_API_SECRET),
+      linkKey: appLinkKey(),
       now: () => now,
     });
     const next = result.retryAfterMs !== null

@@ -1,4 +1,5 @@
 import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
+import { consentWritebackJob } from "~/delivery/feedback.server";
 import { dispatchJob } from "~/delivery/jobs.server";
 import { processWebhookJob } from "~/ingest/process-webhook.server";
 import { recomputeShopJob, refreshCustomersJob } from "~/insights/store/jobs.server";
@@ -21,6 +22,7 @@ const definitions = [
   erase(detectOpportunitiesJob),
   erase(buildCampaignJob),
   erase(dispatchJob),
+  erase(consentWritebackJob),
 ];
 
 export function jobDefinitions(): Map<string, JobDefinition<unknown>> {
