@@ -1,3 +1,4 @@
+import { attributeOrder } from "~/delivery/attribution.server";
 import { scheduleCustomerRefresh } from "~/insights/store/jobs.server";
 import { scheduleDetection } from "~/opportunities/jobs.server";
 import type { ApplyContext } from "./apply.server";
@@ -9,6 +10,8 @@ import type { IngestCommand } from "./topics";
  * webhook job stays short).
  */
 export async function reactToChange(ctx: ApplyContext, command: IngestCommand): Promise<void> {
+  // Did one of our emails lead to this order? Credited once, on the first delivery that shows it.
+  if (command.kind === "upsertOrder") await attributeOrder(ctx.db, ctx.shop, command.order);
   const customerIds = await affectedCustomers(ctx, command);
   for (const customerId of customerIds) await scheduleCustomerRefresh(ctx.queue, ctx.shop, customerId);
   // Catalogue and checkout changes can be opportunities (new arrival, restock, price drop, abandonment).

@@ -95,6 +95,7 @@ describe("persisted customer insights", () => {
     const shop = "incremental.myshopify.com";
     await seed(shop);
     await recomputeShopInsights(db, shop, now);
+    await db.job.deleteMany({ where: { shop } }); // the refreshes the seeding itself scheduled
     const before = await db.customerInsight.findMany({ where: { shop }, select: { customerId: true, computedAt: true, transactions: true } });
 
     const queue = new DbJobQueue(db);
