@@ -1,22 +1,26 @@
+import { randomUUID } from "node:crypto";
 import type { Campaign, CampaignRecipient, Send } from "@prisma/client";
-import { contentOf } from "~/campaigns/campaigns.server";
+import { contentOf, transitionCampaign } from "~/campaigns/campaigns.server";
 import { prepareStep, type PreparedStep } from "~/campaigns/personalise.server";
 import { campaignPlanSchema, type CampaignPlan } from "~/campaigns/sequence";
-import { transitionCampaign } from "~/campaigns/campaigns.server";
 import type { Db } from "~/db.server";
 import { adminForShop } from "~/integrations/shopify/admin.server";
 import type { EspAdapter, EspError, OutgoingEmail } from "~/integrations/esp/types";
+import { inChunks } from "~/lib/chunks";
 import { errorMessage, log } from "~/lib/logger.server";
 import { loadShopSettings, type ShopSettings } from "~/shops/settings.server";
 import { ensureShop, isInstalled } from "~/shops/shops.server";
-import { decideSend } from "./checks";
+import { decideSend, type SendFacts } from "./checks";
 import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
 
-// Works the due rows of a shop's send ledger. Each row is claimed (scheduled → sending) by exactly one
-// worker with a conditional update, checked again (consent, suppression, caps, quiet hours, exits,
-// stock), rendered, and handed to the ESP with its idempotency key; the result goes back into the row.
+// Works the due rows of a shop's send ledger. A batch of rows is claimed (scheduled → sending, tagged
+// with this run's id) by one conditional update, so no two workers ever hold the same row. The facts
+// for the checks are read for the whole batch at once, each row is checked again (consent,
+// suppression, caps, quiet hours, exits, stock), rendered, and handed to the ESP with its idempotency
+// key; the outcome goes back into the row.
 
-const BATCH = 100;
+const BATCH = 200;
+const PARALLEL_SENDS = 8;
 const STUCK_AFTER_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 8;
 const DAY = 86_400_000;
@@ -33,18 +37,20 @@ export interface DispatchResult {
   skipped: number;
   deferred: number;
   failed: number;
-  /** Stop the batch and come back after this (rate limit, provider down, bad credentials). */
+  /** Stop and come back after this (rate limit, provider down, bad credentials). */
   retryAfterMs: number | null;
   /** When the next row of this shop is due, if any. */
   nextDueAt: Date | null;
 }
+
+type Counter = "sent" | "skipped" | "deferred" | "failed";
 
 export async function recoverStuckSends(db: Db, shop: string, now: Date): Promise<number> {
   // A worker died between claiming and recording: the ESP may or may not have the message. Sending
   // again with the same idempotency key (and SMTP Message-ID) lets providers and receivers drop it.
   const { count } = await db.send.updateMany({
     where: { shop, status: "sending", lockedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
-    data: { status: "scheduled", lockedAt: null },
+    data: { status: "scheduled", lockedAt: null, claimedBy: null },
   });
   return count;
 }
@@ -53,43 +59,43 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
   const now = deps.now?.() ?? new Date();
   const result: DispatchResult = { sent: 0, skipped: 0, deferred: 0, failed: 0, retryAfterMs: null, nextDueAt: null };
   await recoverStuckSends(db, shop, now);
-  const shopRow = await ensureShop(db, shop);
-  const settings = await loadShopSettings(db, shop);
-  const active = await db.campaign.findMany({ where: { shop, status: { in: ["scheduled", "sending"] } } });
-  const campaigns = new Map(active.map((campaign) => [campaign.id, campaign]));
-  const due = await db.send.findMany({
-    where: { shop, status: "scheduled", scheduledAt: { lte: now }, campaignId: { in: [...campaigns.keys()] } },
-    orderBy: { scheduledAt: "asc" },
-    take: BATCH,
-  });
-
-  const prepared = new Map<string, PreparedStep | string>();
-  for (const send of due) {
-    const campaign = campaigns.get(send.campaignId)!;
-    const claimed = await db.send.updateMany({
-      where: { id: send.id, status: "scheduled" },
-      data: { status: "sending", lockedAt: now, attempts: { increment: 1 } },
-    });
-    if (claimed.count === 0) continue; // another worker has it
+  const [shopRow, settings] = await Promise.all([ensureShop(db, shop), loadShopSettings(db, shop)]);
+  const campaigns = new Map(
+    (await db.campaign.findMany({ where: { shop, status: { in: ["scheduled", "sending"] } } })).map((campaign) => [campaign.id, campaign]),
+  );
+  const claimed = await claimBatch(db, shop, [...campaigns.keys()], now);
+  for (const campaignId of new Set(claimed.map((send) => send.campaignId))) {
+    const campaign = campaigns.get(campaignId)!;
     if (campaign.status === "scheduled") {
-      await transitionCampaign(db, shop, campaign.id, "sending", { kind: "system", id: "dispatcher" }, null, now);
+      await transitionCampaign(db, shop, campaignId, "sending", { kind: "system", id: "dispatcher" }, null, now);
       campaign.status = "sending";
     }
-    try {
-      const outcome = await sendOne(db, shopRow.sendingPaused || !isInstalled(shopRow), settings, campaign, send, prepared, deps, now);
-      result[outcome.counter]++;
-      if (outcome.retryAfterMs !== undefined) {
-        result.retryAfterMs = outcome.retryAfterMs;
-        break;
-      }
-    } catch (error) {
-      // Unexpected: put the row back for a later attempt rather than lose it.
-      await db.send.updateMany({ where: { id: send.id, status: "sending" }, data: { status: "scheduled", lockedAt: null, lastError: errorMessage(error) } });
-      log.error("dispatch: send failed unexpectedly", { shop, sendId: send.id, error: errorMessage(error) });
-      result.retryAfterMs = 60_000;
-      break;
-    }
   }
+
+  const facts = await loadFacts(db, shop, settings, claimed, campaigns, shopRow.ianaTimezone, shopRow.sendingPaused || !isInstalled(shopRow), now);
+  let stop: number | null = null;
+  const queue = [...claimed];
+  const worker = async () => {
+    for (let send = queue.shift(); send; send = queue.shift()) {
+      if (stop !== null) {
+        await release(db, send); // the provider asked us to back off: leave the rest for the next run
+        continue;
+      }
+      try {
+        const outcome = await sendOne(db, settings, campaigns.get(send.campaignId)!, send, facts, deps, now);
+        result[outcome.counter]++;
+        if (outcome.retryAfterMs !== undefined) stop = Math.max(stop ?? 0, outcome.retryAfterMs);
+      } catch (error) {
+        // Unexpected: put the row back for a later attempt rather than lose it.
+        await release(db, send, errorMessage(error));
+        log.error("dispatch: send failed unexpectedly", { shop, sendId: send.id, error: errorMessage(error) });
+        stop = 60_000;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_SENDS }, worker));
+  result.retryAfterMs = stop;
+
   await finishCampaigns(db, shop, [...campaigns.values()], now);
   const next = await db.send.findFirst({
     where: { shop, status: "scheduled", campaignId: { in: [...campaigns.keys()] } },
@@ -100,42 +106,130 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
   return result;
 }
 
-type Outcome = { counter: "sent" | "skipped" | "deferred" | "failed"; retryAfterMs?: number };
+async function claimBatch(db: Db, shop: string, campaignIds: string[], now: Date): Promise<Send[]> {
+  const due = await db.send.findMany({
+    where: { shop, status: "scheduled", scheduledAt: { lte: now }, campaignId: { in: campaignIds } },
+    orderBy: { scheduledAt: "asc" },
+    take: BATCH,
+    select: { id: true },
+  });
+  if (!due.length) return [];
+  const claim = randomUUID();
+  await db.send.updateMany({
+    where: { id: { in: due.map((row) => row.id) }, status: "scheduled" },
+    data: { status: "sending", lockedAt: now, claimedBy: claim, attempts: { increment: 1 } },
+  });
+  return db.send.findMany({ where: { shop, claimedBy: claim, status: "sending" } });
+}
+
+interface BatchFacts {
+  recipients: Map<string, CampaignRecipient>;
+  factsFor(send: Send, campaign: Campaign, plan: CampaignPlan): SendFacts;
+}
+
+/** Everything the checks need for a batch, in a handful of queries. */
+async function loadFacts(
+  db: Db,
+  shop: string,
+  settings: ShopSettings,
+  sends: Send[],
+  campaigns: Map<string, Campaign>,
+  shopTimeZone: string,
+  sendingPaused: boolean,
+  now: Date,
+): Promise<BatchFacts> {
+  const voice = settings.brandVoice;
+  const emails = [...new Set(sends.map((send) => send.email))];
+  const customerIds = sends.flatMap((send) => (send.customerId ? [send.customerId] : []));
+  const recipients = new Map((await inChunks(sends.map((s) => s.recipientId), (chunk) => db.campaignRecipient.findMany({ where: { shop, id: { in: chunk } } }))).map((r) => [r.id, r]));
+  const tokens = [...recipients.values()].flatMap((r) => (r.checkoutToken ? [r.checkoutToken] : []));
+  const earliest = new Date(Math.min(now.getTime() - 30 * DAY, ...[...recipients.values()].map((r) => (r.anchorAt ?? campaigns.get(r.campaignId)!.createdAt).getTime())));
+  const productIds = [...new Set([...recipients.values()].flatMap((r) => JSON.parse(r.products) as string[]))];
+  const [customers, checkouts, suppressed, recentSends, orders, sellable] = await Promise.all([
+    inChunks(customerIds, (chunk) => db.customer.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, emailConsentState: true, timezone: true, deletedAt: true } })),
+    inChunks(tokens, (chunk) => db.checkout.findMany({ where: { shop, token: { in: chunk } }, select: { token: true, buyerAcceptsMarketing: true, completedAt: true } })),
+    inChunks(emails, (chunk) => db.suppression.findMany({ where: { shop, email: { in: chunk } }, select: { email: true } })),
+    inChunks(emails, (chunk) =>
+      db.send.groupBy({
+        by: ["email"],
+        where: { shop, email: { in: chunk }, status: "sent", sentAt: { gte: new Date(now.getTime() - voice.sending.capWindowDays * DAY) } },
+        _count: { _all: true },
+      }),
+    ),
+    inChunks(emails, (chunk) =>
+      db.order.findMany({
+        where: { shop, processedAt: { gt: earliest }, cancelledAt: null, OR: [{ email: { in: chunk } }, { customerId: { in: customerIds } }, { checkoutToken: { in: tokens } }] },
+        select: { email: true, customerId: true, checkoutToken: true, processedAt: true },
+      }),
+    ),
+    inChunks(productIds, (chunk) =>
+      db.variant.groupBy({
+        by: ["productId"],
+        where: { shop, productId: { in: chunk }, deletedAt: null, OR: [{ availableQuantity: null }, { availableQuantity: { gt: 0 } }, { inventoryPolicy: "continue" }] },
+      }),
+    ),
+  ]);
+  const customerById = new Map(customers.map((c) => [c.id, c]));
+  const checkoutByToken = new Map(checkouts.map((c) => [c.token, c]));
+  const suppressedEmails = new Set(suppressed.map((row) => row.email));
+  const sentCount = new Map(recentSends.map((row) => [row.email, row._count._all]));
+  const sellableIds = new Set(sellable.map((row) => row.productId));
+
+  return {
+    recipients,
+    factsFor(send, campaign, plan) {
+      const recipient = recipients.get(send.recipientId)!;
+      const customer = send.customerId ? customerById.get(send.customerId) : undefined;
+      const checkout = recipient.checkoutToken ? checkoutByToken.get(recipient.checkoutToken) : undefined;
+      const since = (recipient.anchorAt ?? campaign.createdAt).getTime();
+      const ordered = orders.some(
+        (order) =>
+          order.processedAt.getTime() > since &&
+          (order.email === send.email || (send.customerId !== null && order.customerId === send.customerId) || (recipient.checkoutToken !== null && order.checkoutToken === recipient.checkoutToken)),
+      );
+      const products = JSON.parse(recipient.products) as string[];
+      return {
+        now,
+        sendingPaused,
+        consent: customer && !customer.deletedAt ? (customer.emailConsentState as SendFacts["consent"]) : null,
+        checkoutConsent: plan.acceptsMarketingCountsAsConsent && Boolean(checkout?.buyerAcceptsMarketing),
+        suppressed: suppressedEmails.has(send.email),
+        sentInCapWindow: sentCount.get(send.email) ?? 0,
+        frequencyCap: voice.sending.frequencyCap,
+        orderedSinceStart: ordered || Boolean(checkout?.completedAt),
+        exitOnOrder: plan.exitOn.includes("ordered"),
+        productsTotal: products.length,
+        productsUnavailable: products.filter((id) => !sellableIds.has(id)).length,
+        timeZone: customer?.timezone ?? shopTimeZone,
+        quietHours: voice.sending.quietHours,
+        windowEndsAt: send.windowEndsAt,
+      };
+    },
+  };
+}
+
+type Outcome = { counter: Counter; retryAfterMs?: number };
 
 async function sendOne(
   db: Db,
-  sendingPaused: boolean,
   settings: ShopSettings,
   campaign: Campaign,
   send: Send,
-  prepared: Map<string, PreparedStep | string>,
+  facts: BatchFacts,
   deps: DispatchDeps,
   now: Date,
 ): Promise<Outcome> {
   const { shop } = campaign;
   const plan = campaignPlanSchema.parse(JSON.parse(campaign.plan));
-  const recipient = await db.campaignRecipient.findFirstOrThrow({ where: { id: send.recipientId, shop } });
-  const decision = decideSend(await sendFacts(db, settings, campaign, plan, send, recipient, sendingPaused, now));
+  const recipient = facts.recipients.get(send.recipientId)!;
+  const decision = decideSend(facts.factsFor(send, campaign, plan));
   if (decision.action === "skip") return finish(db, send, { status: "skipped", skipReason: decision.reason }, "skipped");
   if (decision.action === "defer") {
-    await db.send.update({ where: { id: send.id }, data: { status: "scheduled", scheduledAt: decision.until, lockedAt: null, skipReason: decision.reason } });
+    await db.send.update({ where: { id: send.id }, data: { status: "scheduled", scheduledAt: decision.until, lockedAt: null, claimedBy: null, skipReason: decision.reason } });
     return { counter: "deferred" };
   }
 
-  const stepKey = `${campaign.id}:${send.step}`;
-  if (!prepared.has(stepKey)) {
-    const version = await db.campaignVersion.findFirstOrThrow({ where: { id: campaign.currentVersionId!, shop } });
-    const recipients = await db.campaignRecipient.findMany({ where: { shop, campaignId: campaign.id } });
-    const step = await prepareStep(db, campaign, contentOf(version), send.step, recipients, {
-      appUrl: deps.appUrl,
-      linkKey: deps.linkKey,
-      settings,
-      shopName: (await ensureShop(db, shop)).name ?? shop,
-      currency: campaign.currency,
-    });
-    prepared.set(stepKey, step.ok ? step.step : step.error.message);
-  }
-  const step = prepared.get(stepKey)!;
+  const step = await preparedStep(db, settings, campaign, send.step, deps);
   if (typeof step === "string") return finish(db, send, { status: "failed", lastError: `cannot render: ${step}` }, "failed");
 
   let discountCode: string | null = null;
@@ -143,7 +237,8 @@ async function sendOne(
   if (offer) {
     const admin = await adminForShop(db, shop);
     if (!admin.ok) return retryLater(db, send, "no Shopify session to create the discount code", 3_600_000);
-    const codes = await ensureDiscountCodes(db, admin.data, shop, { campaignId: campaign.id, campaignTitle: campaign.title, step: send.step, percent: offer, validDays: 7 }, [recipient.id], now);
+    const offerInfo = { campaignId: campaign.id, campaignTitle: campaign.title, step: send.step, percent: offer, validDays: 7 };
+    const codes = await ensureDiscountCodes(db, admin.data, shop, offerInfo, [recipient.id], now);
     if (!codes.ok) {
       return codes.retryable ? retryLater(db, send, describeCodesError(codes), 60_000) : finish(db, send, { status: "failed", lastError: describeCodesError(codes) }, "failed");
     }
@@ -167,10 +262,37 @@ async function sendOne(
     metadata: { shop: shop.slice(0, 200), campaign: campaign.id, send: send.id },
   };
   const sent = await deps.adapter.send(message);
-  if (sent.ok) {
-    return finish(db, send, { status: "sent", sentAt: now, providerMessageId: sent.providerMessageId, lastError: null }, "sent");
-  }
+  if (sent.ok) return finish(db, send, { status: "sent", sentAt: now, providerMessageId: sent.providerMessageId, lastError: null }, "sent");
   return handleEspError(db, send, sent.error);
+}
+
+// A step is compiled (MJML) and its products loaded once per process while it sends, not once per
+// batch: compiling and loading every recipient's products costs about a second.
+const PREPARED_TTL_MS = 10 * 60_000;
+const preparedSteps = new Map<string, { step: Promise<PreparedStep | string>; expires: number }>();
+
+function preparedStep(db: Db, settings: ShopSettings, campaign: Campaign, step: number, deps: DispatchDeps): Promise<PreparedStep | string> {
+  const key = `${campaign.currentVersionId}:${step}:${JSON.stringify(settings.brandVoice)}`;
+  const cached = preparedSteps.get(key);
+  if (cached && cached.expires > Date.now()) return cached.step;
+  for (const [staleKey, entry] of preparedSteps) if (entry.expires <= Date.now()) preparedSteps.delete(staleKey);
+  const prepared = prepare(db, settings, campaign, step, deps);
+  preparedSteps.set(key, { step: prepared, expires: Date.now() + PREPARED_TTL_MS });
+  return prepared;
+}
+
+/** One campaign step with all its recipients' products (loaded once). */
+async function prepare(db: Db, settings: ShopSettings, campaign: Campaign, step: number, deps: DispatchDeps): Promise<PreparedStep | string> {
+  const version = await db.campaignVersion.findFirstOrThrow({ where: { id: campaign.currentVersionId!, shop: campaign.shop } });
+  const recipients = await db.campaignRecipient.findMany({ where: { shop: campaign.shop, campaignId: campaign.id } });
+  const result = await prepareStep(db, campaign, contentOf(version), step, recipients, {
+    appUrl: deps.appUrl,
+    linkKey: deps.linkKey,
+    settings,
+    shopName: (await ensureShop(db, campaign.shop)).name ?? campaign.shop,
+    currency: campaign.currency,
+  });
+  return result.ok ? result.step : result.error.message;
 }
 
 async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outcome> {
@@ -194,12 +316,19 @@ async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outc
       await retryLater(db, send, reason, error.retryAfterMs, false);
       return { counter: "deferred", retryAfterMs: Math.max(1_000, error.retryAfterMs) };
     default: {
+      if (send.attempts >= MAX_ATTEMPTS) return finish(db, send, { status: "failed", lastError: reason }, "failed");
       const delay = Math.min(DAY, 30_000 * 2 ** Math.max(0, send.attempts - 1));
-      if (send.attempts + 1 >= MAX_ATTEMPTS) return finish(db, send, { status: "failed", lastError: reason }, "failed");
       await retryLater(db, send, reason, delay);
       return { counter: "deferred", retryAfterMs: delay };
     }
   }
+}
+
+async function release(db: Db, send: Send, lastError?: string): Promise<void> {
+  await db.send.updateMany({
+    where: { id: send.id, status: "sending" },
+    data: { status: "scheduled", lockedAt: null, claimedBy: null, attempts: { decrement: 1 }, ...(lastError && { lastError }) },
+  });
 }
 
 async function retryLater(db: Db, send: Send, reason: string, delayMs: number, countsAsAttempt = true): Promise<Outcome> {
@@ -208,6 +337,7 @@ async function retryLater(db: Db, send: Send, reason: string, delayMs: number, c
     data: {
       status: "scheduled",
       lockedAt: null,
+      claimedBy: null,
       lastError: reason,
       scheduledAt: new Date(Date.now() + delayMs),
       ...(countsAsAttempt ? {} : { attempts: { decrement: 1 } }),
@@ -220,64 +350,10 @@ async function finish(
   db: Db,
   send: Send,
   data: { status: string; skipReason?: string; lastError?: string | null; sentAt?: Date; providerMessageId?: string },
-  counter: Outcome["counter"],
+  counter: Counter,
 ): Promise<Outcome> {
   await db.send.update({ where: { id: send.id }, data: { ...data, lockedAt: null } });
   return { counter };
-}
-
-async function sendFacts(
-  db: Db,
-  settings: ShopSettings,
-  campaign: Campaign,
-  plan: CampaignPlan,
-  send: Send,
-  recipient: CampaignRecipient,
-  sendingPaused: boolean,
-  now: Date,
-) {
-  const { shop } = campaign;
-  const voice = settings.brandVoice;
-  const customer = send.customerId
-    ? await db.customer.findFirst({ where: { shop, id: send.customerId }, select: { emailConsentState: true, timezone: true, deletedAt: true } })
-    : null;
-  const checkout = recipient.checkoutToken
-    ? await db.checkout.findFirst({ where: { shop, token: recipient.checkoutToken }, select: { buyerAcceptsMarketing: true, completedAt: true } })
-    : null;
-  const since = recipient.anchorAt ?? campaign.createdAt;
-  const [suppressed, sentInCapWindow, orders, shopRow] = await Promise.all([
-    db.suppression.findUnique({ where: { shop_email: { shop, email: send.email } } }),
-    db.send.count({ where: { shop, email: send.email, status: "sent", sentAt: { gte: new Date(now.getTime() - voice.sending.capWindowDays * DAY) } } }),
-    db.order.count({
-      where: {
-        shop,
-        processedAt: { gt: since },
-        OR: [{ email: send.email }, ...(send.customerId ? [{ customerId: send.customerId }] : []), ...(recipient.checkoutToken ? [{ checkoutToken: recipient.checkoutToken }] : [])],
-      },
-    }),
-    db.shop.findUniqueOrThrow({ where: { shop }, select: { ianaTimezone: true } }),
-  ]);
-  const productIds = JSON.parse(recipient.products) as string[];
-  const sellable = await db.variant.groupBy({
-    by: ["productId"],
-    where: { shop, productId: { in: productIds }, deletedAt: null, OR: [{ availableQuantity: null }, { availableQuantity: { gt: 0 } }, { inventoryPolicy: "continue" }] },
-  });
-  return {
-    now,
-    sendingPaused,
-    consent: customer && !customer.deletedAt ? (customer.emailConsentState as never) : null,
-    checkoutConsent: plan.acceptsMarketingCountsAsConsent && Boolean(checkout?.buyerAcceptsMarketing),
-    suppressed: Boolean(suppressed),
-    sentInCapWindow,
-    frequencyCap: voice.sending.frequencyCap,
-    orderedSinceStart: orders > 0 || Boolean(checkout?.completedAt),
-    exitOnOrder: plan.exitOn.includes("ordered"),
-    productsTotal: productIds.length,
-    productsUnavailable: productIds.length - sellable.length,
-    timeZone: customer?.timezone ?? shopRow.ianaTimezone,
-    quietHours: voice.sending.quietHours,
-    windowEndsAt: send.windowEndsAt,
-  };
 }
 
 /** A campaign whose rows are all settled is sent. */

@@ -59,7 +59,9 @@ export function createSmtpAdapter(connection: ConnectionFor<"smtp">, options: Es
   const now = options.now ?? Date.now;
   const transport = nodemailer.createTransport({
     pool: true,
-    maxConnections: 3,
+    maxConnections: 5,
+    // nodemailer reconnects (TCP, greeting, AUTH) every 100 messages by default; campaigns send thousands.
+    maxMessages: 1_000,
     host: connection.host,
     port: connection.port,
     secure: connection.secure,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Send" ADD COLUMN "claimedBy" TEXT;
+
