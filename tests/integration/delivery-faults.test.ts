@@ -79,7 +79,7 @@ describe("delivery under faults", () => {
   it("gets through a 429, then a 500, then sends once", async () => {
     const shop = "flaky.myshopify.com";
     await setupShop(shop, [{ id: "a", consent: "SUBSCRIBED" }]);
-    const campaignId = await scheduledCampaign(shop);
+    const campaignId = (await scheduledCampaign(shop))!;
     const esp = scriptedEsp(["429", "500", "ok"]);
     let now = new Date();
     for (let round = 0; round < 4; round++) {
@@ -95,7 +95,7 @@ describe("delivery under faults", () => {
   it("after a crash between the provider's accept and the ledger write, the retry reuses the key: one delivery", async () => {
     const shop = "crashy.myshopify.com";
     await setupShop(shop, [{ id: "b", consent: "SUBSCRIBED" }, { id: "c", consent: "SUBSCRIBED" }]);
-    const campaignId = await scheduledCampaign(shop);
+    const campaignId = (await scheduledCampaign(shop))!;
     const esp = scriptedEsp(["crash"]);
     const now = new Date();
     await dispatch(shop, esp.adapter, now); // the row goes back to scheduled (the process "died" mid-send)
