@@ -4,6 +4,7 @@ import type { Finding } from "~/copy/guardrails";
 import { writeCopy, type Attempt } from "~/copy/write-copy";
 import type { CampaignAngle, CampaignKind, CopyRequest, OfferFact, ProductFact } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
+import { styleHints } from "~/delivery/learning.server";
 import { evidenceOf } from "~/opportunities/store.server";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
@@ -112,6 +113,8 @@ export async function buildCampaignFromOpportunity(
     })
   ).map((product) => product.title);
   const shopName = shopRow.name ?? shop.replace(".myshopify.com", "");
+  // What worked in this shop's earlier campaigns (the learning loop).
+  const hints = await styleHints(db, shop);
 
   const content: CampaignContent = { steps: [] };
   const generation: Attempt[][] = [];
@@ -132,7 +135,7 @@ export async function buildCampaignFromOpportunity(
       offer,
       voice,
       language: voice.languages[0],
-      styleHints: [],
+      styleHints: hints,
       avoidSubjects: content.steps.flatMap((previous) => previous.draft.subjects),
       seed: hashSeed(`${opportunity.id}:${step}`),
     };

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Campaign" ADD COLUMN     "results" TEXT NOT NULL DEFAULT '{}';
+
