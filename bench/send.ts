@@ -49,7 +49,7 @@ const { created } = await recordOpportunities(db, shop, [
 const built = await buildCampaignFromOpportunity(db, created[0].id, { fallback: new BuiltinCopywriter() }, now);
 if (built.status !== "built") throw new Error(built.status);
 await transitionCampaign(db, shop, built.campaignId, "approved", { kind: "staff", id: "bench" });
-await scheduleCampaign(db, shop, built.campaignId, now, { kind: "staff", id: "bench" });
+await scheduleCampaign(db, shop, built.campaignId, now, { kind: "staff", id: "bench" }, new Date(), "as_planned");
 
 const realAdapter = (await adapterForShop(db, shop))!;
 const adapter = process.env.BENCH_FAKE_ESP ? { ...realAdapter, send: async () => ({ ok: true as const, providerMessageId: "fake" }) } : realAdapter;

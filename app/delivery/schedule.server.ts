@@ -5,6 +5,7 @@ import { contentOf, transitionCampaign, type CampaignTransitionResult } from "~/
 import { campaignPlanSchema } from "~/campaigns/sequence";
 import type { Actor } from "~/campaigns/state-machine";
 import { isUniqueViolation } from "~/db.server";
+import { DEFAULT_SEND_HOUR, atLocalHour, bestHour } from "./send-time";
 
 // Scheduling writes the whole send ledger up front: one row per (step, recipient) with its time, its
 // subject variant and a unique idempotency key. Holdout recipients get rows too (status "holdout"),
@@ -25,6 +26,8 @@ export async function scheduleCampaign(
   startsAt: Date,
   actor: Actor,
   now = new Date(),
+  /** "best_hour": each recipient at their own hour within the window; "as_planned": at once / per the plan. */
+  timing: "best_hour" | "as_planned" = "best_hour",
 ): Promise<CampaignTransitionResult> {
   const campaign = await db.campaign.findFirst({ where: { id: campaignId, shop } });
   if (!campaign) return { ok: false, error: { kind: "not_found" } };
@@ -35,6 +38,11 @@ export async function scheduleCampaign(
   const version = campaign.currentVersionId ? await db.campaignVersion.findFirst({ where: { id: campaign.currentVersionId, shop } }) : null;
   if (!version) return { ok: false, error: { kind: "blocked_content", findings: [] } };
   const steps = contentOf(version).steps;
+  const shopRow = await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } });
+  const timeZone = shopRow?.ianaTimezone ?? "UTC";
+  // Cart recovery follows each shopper's abandonment; other campaigns go out at each recipient's hour.
+  const timed = timing === "best_hour" && campaign.kind !== "cart_recovery";
+  const shopHour = timed ? (bestHour(await engagementMoments(db, shop, null), timeZone, 10) ?? DEFAULT_SEND_HOUR) : null;
 
   let cursor: string | undefined;
   for (;;) {
@@ -45,10 +53,13 @@ export async function scheduleCampaign(
     });
     if (!recipients.length) break;
     cursor = recipients[recipients.length - 1].id;
+    const hours = timed ? await recipientHours(db, shop, recipients.map((r) => r.email), timeZone) : new Map<string, number>();
     const rows = recipients.flatMap((recipient) =>
       plan.steps.slice(0, steps.length).map((step, index) => {
         const anchor = recipient.anchorAt && recipient.anchorAt > new Date(0) ? recipient.anchorAt : startsAt;
-        const scheduledAt = new Date(Math.max(anchor.getTime() + step.delayHours * HOUR, startsAt.getTime(), now.getTime()));
+        const planned = new Date(Math.max(anchor.getTime() + step.delayHours * HOUR, startsAt.getTime(), now.getTime()));
+        const hour = shopHour === null ? null : (hours.get(recipient.email) ?? shopHour);
+        const scheduledAt = hour === null ? planned : atLocalHour(planned, hour, timeZone);
         const variants = steps[index].subjectVariants.length || 1;
         return {
           shop,
@@ -71,6 +82,34 @@ export async function scheduleCampaign(
 }
 
 type SendRow = Prisma.SendCreateManyInput;
+
+/** When people acted on our emails (clicks) and bought (orders): all of the shop's, or some addresses'. */
+async function engagementMoments(db: Db, shop: string, emails: string[] | null): Promise<Date[]> {
+  const scope = emails ? { email: { in: emails } } : {};
+  const since = new Date(Date.now() - 365 * 86_400_000);
+  const [clicks, orders] = await Promise.all([
+    db.emailEvent.findMany({ where: { shop, type: "click", occurredAt: { gte: since }, ...scope }, select: { occurredAt: true }, take: 20_000 }),
+    db.order.findMany({ where: { shop, processedAt: { gte: since }, ...scope }, select: { processedAt: true }, take: 20_000 }),
+  ]);
+  return [...clicks.map((c) => c.occurredAt), ...orders.map((o) => o.processedAt)];
+}
+
+async function recipientHours(db: Db, shop: string, emails: string[], timeZone: string): Promise<Map<string, number>> {
+  const since = new Date(Date.now() - 365 * 86_400_000);
+  const [clicks, orders] = await Promise.all([
+    db.emailEvent.findMany({ where: { shop, type: "click", email: { in: emails }, occurredAt: { gte: since } }, select: { email: true, occurredAt: true } }),
+    db.order.findMany({ where: { shop, email: { in: emails }, processedAt: { gte: since } }, select: { email: true, processedAt: true } }),
+  ]);
+  const moments = new Map<string, Date[]>();
+  for (const { email, occurredAt } of clicks) if (email) moments.set(email, [...(moments.get(email) ?? []), occurredAt]);
+  for (const { email, processedAt } of orders) if (email) moments.set(email, [...(moments.get(email) ?? []), processedAt]);
+  const hours = new Map<string, number>();
+  for (const [email, dates] of moments) {
+    const hour = bestHour(dates, timeZone);
+    if (hour !== null) hours.set(email, hour);
+  }
+  return hours;
+}
 
 async function createSends(db: Db, rows: SendRow[]): Promise<void> {
   try {

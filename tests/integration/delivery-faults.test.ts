@@ -65,7 +65,7 @@ async function scheduledCampaign(shop: string, startsAt = new Date()) {
   const built = await buildCampaignFromOpportunity(db, created[0].id, { fallback: new BuiltinCopywriter() });
   if (built.status !== "built") return null;
   await transitionCampaign(db, shop, built.campaignId, "approved", { kind: "staff", id: "t" });
-  await scheduleCampaign(db, shop, built.campaignId, startsAt, { kind: "staff", id: "t" });
+  await scheduleCampaign(db, shop, built.campaignId, startsAt, { kind: "staff", id: "t" }, new Date(), "as_planned");
   return built.campaignId;
 }
 

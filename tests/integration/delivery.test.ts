@@ -38,7 +38,7 @@ async function campaignFor(customerIds: number[]) {
   const built = await buildCampaignFromOpportunity(db, created[0].id, { fallback: new BuiltinCopywriter() }, now);
   if (built.status !== "built") throw new Error(built.status);
   expect((await transitionCampaign(db, shop, built.campaignId, "approved", { kind: "staff", id: "1" })).ok).toBe(true);
-  expect((await scheduleCampaign(db, shop, built.campaignId, now, { kind: "staff", id: "1" })).ok).toBe(true);
+  expect((await scheduleCampaign(db, shop, built.campaignId, now, { kind: "staff", id: "1" }, new Date(), "as_planned")).ok).toBe(true);
   return built.campaignId;
 }
 
