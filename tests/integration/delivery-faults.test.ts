@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCampaignFromOpportunity } from "~/campaigns/builder.server";
 import { transitionCampaign } from "~/campaigns/campaigns.server";
+import { cancelCampaign, pauseCampaign, resumeCampaign } from "~/campaigns/controls.server";
 import { BuiltinCopywriter } from "~/copy/builtin-copywriter";
 import { readyDb, type Db } from "~/db.server";
 import { dispatchDueSends } from "~/delivery/dispatch.server";
@@ -150,5 +151,25 @@ describe("delivery under faults", () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("merchant controls", () => {
+  it("pauses, resumes and cancels: nothing goes out while paused, nothing after cancelling", async () => {
+    const shop = "controls.myshopify.com";
+    await setupShop(shop, [{ id: "d", consent: "SUBSCRIBED" }, { id: "e", consent: "SUBSCRIBED" }]);
+    const campaignId = (await scheduledCampaign(shop))!;
+    const staff = { kind: "staff" as const, id: "m" };
+    const esp = scriptedEsp();
+    expect((await pauseCampaign(db, shop, campaignId, staff)).ok).toBe(true);
+    await dispatch(shop, esp.adapter, new Date());
+    expect(esp.deliveries).toEqual([]);
+    expect((await resumeCampaign(db, shop, campaignId, staff)).ok).toBe(true);
+    await dispatch(shop, esp.adapter, new Date());
+    expect(esp.deliveries.sort()).toEqual(["d@example.com", "e@example.com"]);
+    expect((await cancelCampaign(db, shop, campaignId, staff, "sold out")).ok).toBe(true);
+    const later = await db.send.findMany({ where: { campaignId, step: 1 } });
+    expect(later.map((send) => send.status)).toEqual(["skipped", "skipped"]);
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaignId } })).status).toBe("rejected");
   });
 });
