@@ -2,10 +2,11 @@ import type { Db } from "~/db.server";
 import { isUniqueViolation } from "~/db.server";
 import type { OrderRecord } from "~/ingest/records";
 import { toMinorUnits } from "~/lib/money";
+import { loadShopSettings } from "~/shops/settings.server";
 
 // Orders credited to a campaign, once per order, by the strongest evidence available: one of our
 // discount codes, then our UTM parameters on the landing page, then a click in our email within the
-// attribution window before the order.
+// shop's attribution window (settings, 5 days by default) before the order.
 
 export const CLICK_WINDOW_DAYS = 5;
 const DAY = 86_400_000;
@@ -55,7 +56,8 @@ function utmCampaignOf(landingSite: string | null): string | null {
 export async function attributeOrder(db: Db, shop: string, order: OrderRecord): Promise<Attribution | null> {
   if (order.cancelledAt) return null;
   if (await db.orderAttribution.findUnique({ where: { shop_orderId: { shop, orderId: order.id } } })) return null;
-  const attribution = await findAttribution(db, shop, order);
+  const settings = await loadShopSettings(db, shop);
+  const attribution = await findAttribution(db, shop, order, settings.attributionWindowDays);
   if (!attribution) return null;
   try {
     await db.orderAttribution.create({

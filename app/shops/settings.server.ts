@@ -16,6 +16,8 @@ export const shopSettingsSchema = z.object({
       monthlyBudgetMicros: z.number().int().min(0).default(5_000_000),
     })
     .prefault({}),
+  /** An order within this many days of a click in our email is credited to that campaign. */
+  attributionWindowDays: z.number().int().min(1).max(30).default(5),
   /** Share of every audience kept back at random, to measure what email really added. */
   holdoutPercent: z.number().min(0).max(50).default(5),
   /** Campaign kinds the merchant lets go out without review (still visible and stoppable). */
