@@ -6,7 +6,8 @@ import express from "express";
 
 const build = await import("./build/index.js");
 const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "0.0.0.0";
+// Demo mode serves the admin without authentication: never beyond this machine.
+const host = process.env.DEMO_SHOP ? "127.0.0.1" : (process.env.HOST ?? "0.0.0.0");
 
 // While requests are in flight (or were, in the last 100 ms) the in-process job runner steps back to
 // one job at a time, so a webhook burst is acknowledged first and processed right after.

@@ -32,12 +32,28 @@ const EnvSchema = z.object({
   OPENAI_MODEL: z.string().min(1).optional(),
   // Keys for credentials at rest: "keyId:base64(32 bytes),..." (the first encrypts; see lib/secrets.ts).
   ENCRYPTION_KEYS: z.string().min(1).optional(),
+  // Demo mode: the admin is served without Shopify for this one shop, on 127.0.0.1 only (issue: demo).
+  DEMO_SHOP: z.string().regex(/^[a-z0-9-]+\.myshopify\.com$/).optional(),
   // Tests and the demo only: send Admin API calls to a local server that plays Shopify.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
-}).refine((env) => !(env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN), {
-  message: "SHOPIFY_ADMIN_API_ORIGIN is for tests and the demo; it must not be set in production",
-  path: ["SHOPIFY_ADMIN_API_ORIGIN"],
-});
+})
+  .refine((env) => !(env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN), {
+    message: "SHOPIFY_ADMIN_API_ORIGIN is for tests and the demo; it must not be set in production",
+    path: ["SHOPIFY_ADMIN_API_ORIGIN"],
+  })
+  .refine((env) => !(env.DEMO_SHOP && env.NODE_ENV === "production"), {
+    message: "demo mode (DEMO_SHOP) serves the admin without authentication: it cannot run with NODE_ENV=production",
+    path: ["DEMO_SHOP"],
+  })
+  .refine((env) => !(env.DEMO_SHOP && !isDemoCredential(env.SHOPIFY_API_KEY)), {
+    message: "demo mode (DEMO_SHOP) cannot run with real Shopify credentials (SHOPIFY_API_KEY must start with \"demo\")",
+    path: ["DEMO_SHOP"],
+  });
+
+/** Demo and test credentials are named so; a real app's key is a 32-character hex string. */
+export function isDemoCredential(apiKey: string): boolean {
+  return apiKey.startsWith("demo");
+}
 
 export type Env = z.infer<typeof EnvSchema>;
 

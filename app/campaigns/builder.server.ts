@@ -167,7 +167,8 @@ export async function buildCampaignFromOpportunity(
       audienceSize: audience.members.length,
       predictedRevenue: audience.predictedRevenue,
       currency: shopRow.currencyCode,
-      plan: JSON.stringify({ ...plan, excluded: audience.excluded }),
+      // The plan, plus what the copy was grounded in, so a merchant's edits are checked against the same facts.
+      plan: JSON.stringify({ ...plan, excluded: audience.excluded, copyProducts: products, audienceSummary: audienceSummary(audience, opportunity) }),
     },
   });
   await db.campaignTransition.create({

@@ -4,11 +4,11 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { db } from "~/db.server";
 import { shopOverview } from "~/shops/overview.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/admin/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
-  return shopOverview(db(), session.shop);
+  const { shop } = await requireShop(request);
+  return shopOverview(db(), shop);
 }
 
 const RESOURCE_LABELS: Record<string, string> = { products: "Products", customers: "Customers", orders: "Orders" };
