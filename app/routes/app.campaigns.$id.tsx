@@ -1,0 +1,400 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  Divider,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Select,
+  Tabs,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { runCampaignAction } from "~/admin/campaign-actions.server";
+import { editStep } from "~/admin/campaign-edits.server";
+import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
+import { requireShop } from "~/admin/session.server";
+import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
+import { db } from "~/db.server";
+import { jobQueue } from "~/jobs/runtime.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop } = await requireShop(request);
+  const review = await campaignReview(db(), shop, params.id ?? "");
+  if (!review) throw new Response("Campaign not found", { status: 404 });
+  return json(review);
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { shop, staff } = await requireShop(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const id = params.id ?? "";
+  if (intent === "edit") {
+    const result = await editStep(db(), shop, id, {
+      step: form.get("step"),
+      subjects: form.getAll("subjects").map(String).filter((s) => s.trim()),
+      previewText: form.get("previewText"),
+      headline: form.get("headline"),
+      body: String(form.get("body") ?? "").split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean),
+      callToAction: form.get("callToAction"),
+    }, staff);
+    if (result.ok) return json({ ok: true, message: `Saved as version ${result.versionNumber}`, fieldErrors: {} });
+    const fieldErrors = result.error.kind === "invalid" ? result.error.fieldErrors : {};
+    return json({ ok: false, message: result.error.kind === "not_editable" ? `A ${result.error.status} campaign cannot be edited` : "Check the highlighted fields", fieldErrors }, { status: result.error.kind === "not_found" ? 404 : 400 });
+  }
+  if (intent === "test") {
+    const parsed = testSendSchema.safeParse({ email: form.get("email"), step: form.get("step") ?? 0 });
+    if (!parsed.success) return json({ ok: false, message: "Enter an email address", fieldErrors: { email: "Enter an email address" } }, { status: 400 });
+    const result = await sendTest(db(), shop, id, parsed.data);
+    return json({ ok: result.ok, message: result.message, fieldErrors: {} }, { status: result.ok ? 200 : 400 });
+  }
+  const result = await runCampaignAction(db(), jobQueue(), shop, id, Object.fromEntries(form), staff);
+  return json({ ok: result.ok, message: result.message, fieldErrors: result.ok ? {} : (result.fieldErrors ?? {}) }, { status: result.ok ? 200 : 400 });
+}
+
+function describeDelay(hours: number): string {
+  if (hours === 0) return "at once";
+  return hours < 48 ? `after ${hours} h` : `after ${Math.round(hours / 24)} days`;
+}
+
+export default function CampaignReview() {
+  const review = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+  const { campaign, content, plan, findings, audience, allowed } = review;
+  const [step, setStep] = useState(0);
+  const draft = content.steps[step]?.draft;
+  const blocking = findings.filter((f) => f.severity === "block");
+  const warnings = findings.filter((f) => f.severity === "warn");
+  const errors = (result && "fieldErrors" in result ? result.fieldErrors : {}) as Record<string, string>;
+
+  return (
+    <Page
+      backAction={{ content: "Campaigns", url: "/app/campaigns" }}
+      title={campaign.title}
+      titleMetadata={<Badge tone={STATUS_TONES[campaign.status]}>{campaign.status.replace("_", " ")}</Badge>}
+      subtitle={campaign.reason}
+    >
+      <TitleBar title={campaign.title} />
+      <BlockStack gap="400">
+        {result ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
+        {blocking.length ? (
+          <Banner tone="critical" title={`${blocking.length} guardrail finding(s) block approval`}>
+            <List>
+              {blocking.map((f, i) => (
+                <List.Item key={i}>
+                  {f.message} <Text as="span" tone="subdued">({f.field}{f.evidence ? `: “${f.evidence}”` : ""})</Text>
+                </List.Item>
+              ))}
+            </List>
+          </Banner>
+        ) : null}
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <InlineGrid columns={3} gap="300">
+                    <Stat label="Type" value={KIND_LABELS[campaign.kind] ?? campaign.kind} />
+                    <Stat label="Audience" value={campaign.audienceSize.toLocaleString()} />
+                    <Stat label="Predicted revenue" value={formatMoney(campaign.predictedRevenue, campaign.currency)} />
+                  </InlineGrid>
+                  <Divider />
+                  <Text as="h3" variant="headingSm">
+                    Sequence
+                  </Text>
+                  <List type="number">
+                    {plan.steps.map((s, i) => (
+                      <List.Item key={i}>
+                        Email {i + 1} {describeDelay(s.delayHours)}
+                        {s.offerPercent ? `, with a ${s.offerPercent}% single-use code` : ""}
+                      </List.Item>
+                    ))}
+                  </List>
+                </BlockStack>
+              </Card>
+
+              <Card padding="0">
+                <Tabs tabs={content.steps.map((_, i) => ({ id: `step-${i}`, content: `Email ${i + 1}` }))} selected={step} onSelect={setStep} />
+                {draft ? (
+                  <Box padding="400">
+                    <Form method="post" key={`${review.versionNumber}-${step}`}>
+                      <input type="hidden" name="intent" value="edit" />
+                      <input type="hidden" name="step" value={step} />
+                      <FormLayout>
+                        <Text as="h3" variant="headingSm">
+                          Subject lines (tested against each other)
+                        </Text>
+                        {draft.subjects.slice(0, 3).map((subject, i) => (
+                          <FieldText key={i} name="subjects" label={`Subject ${i + 1}`} initial={subject} error={errors[`subjects.${i}`] ?? errors.subjects} />
+                        ))}
+                        <FieldText name="previewText" label="Preview text" initial={draft.previewText} error={errors.previewText} />
+                        <FieldText name="headline" label="Headline" initial={draft.headline} error={errors.headline} />
+                        <FieldText name="body" label="Body (blank line between paragraphs)" initial={draft.body.join("\n\n")} multiline={6} error={errors.body} />
+                        <FieldText name="callToAction" label="Button" initial={draft.callToAction} error={errors.callToAction} />
+                        <InlineStack align="end">
+                          <Button submit loading={busy}>
+                            Save as new version
+                          </Button>
+                        </InlineStack>
+                      </FormLayout>
+                    </Form>
+                  </Box>
+                ) : (
+                  <Box padding="400">
+                    <Text as="p">No content for this step.</Text>
+                  </Box>
+                )}
+              </Card>
+
+              <Preview sample={audience.sample} step={step} variants={content.steps[step]?.subjectVariants.length ?? 1} />
+
+              {warnings.length ? (
+                <Card>
+                  <BlockStack gap="200">
+                    <Text as="h3" variant="headingSm">
+                      Guardrail notes
+                    </Text>
+                    <List>
+                      {warnings.map((f, i) => (
+                        <List.Item key={i}>
+                          {f.message} <Text as="span" tone="subdued">({f.field})</Text>
+                        </List.Item>
+                      ))}
+                    </List>
+                  </BlockStack>
+                </Card>
+              ) : null}
+            </BlockStack>
+          </Layout.Section>
+
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <Actions allowed={allowed} status={campaign.status} busy={busy} errors={errors} blocked={blocking.length > 0} />
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">
+                    Who gets it
+                  </Text>
+                  <List>
+                    {audience.reasons.map((r) => (
+                      <List.Item key={r.reason}>
+                        {r.count.toLocaleString()} {r.reason}
+                      </List.Item>
+                    ))}
+                  </List>
+                  {Object.keys(audience.excluded).length ? (
+                    <>
+                      <Text as="p" tone="subdued">
+                        Left out:
+                      </Text>
+                      <List>
+                        {Object.entries(audience.excluded).map(([why, n]) => (
+                          <List.Item key={why}>
+                            {n} — {why}
+                          </List.Item>
+                        ))}
+                      </List>
+                    </>
+                  ) : null}
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">
+                    Results
+                  </Text>
+                  <Text as="p">
+                    Sent {review.sends.sent ?? 0} · waiting {review.sends.scheduled ?? 0} · skipped {review.sends.skipped ?? 0} · holdout {review.sends.holdout ?? 0}
+                  </Text>
+                  <Text as="p">
+                    {review.attributed.orders} attributed orders, {formatMoney(review.attributed.revenue, campaign.currency)}
+                  </Text>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">
+                    History
+                  </Text>
+                  <List>
+                    {review.transitions.map((t) => (
+                      <List.Item key={t.id}>
+                        {new Date(t.at).toLocaleString()}: {t.from} → {t.to} by {t.actor}
+                        {t.reason ? ` (${t.reason})` : ""}
+                      </List.Item>
+                    ))}
+                  </List>
+                  <Text as="p" tone="subdued">
+                    Version {review.versionNumber} of the content ({review.versions.length} kept).
+                  </Text>
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="span" tone="subdued" variant="bodySm">
+        {label}
+      </Text>
+      <Text as="span" variant="headingMd">
+        {value}
+      </Text>
+    </BlockStack>
+  );
+}
+
+function FieldText({ name, label, initial, error, multiline }: { name: string; label: string; initial: string; error?: string; multiline?: number }) {
+  const [value, setValue] = useState(initial);
+  return <TextField name={name} label={label} value={value} onChange={setValue} autoComplete="off" error={error} multiline={multiline} />;
+}
+
+function Actions({ allowed, status, busy, errors, blocked }: { allowed: readonly string[]; status: string; busy: boolean; errors: Record<string, string>; blocked: boolean }) {
+  const [reason, setReason] = useState("");
+  const [date, setDate] = useState(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+  const [time, setTime] = useState("10:00");
+  const [testEmail, setTestEmail] = useState("");
+  const canSend = allowed.includes("approved") || allowed.includes("scheduled");
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h3" variant="headingSm">
+          Decide
+        </Text>
+        {canSend || status === "approved" ? (
+          <InlineStack gap="200">
+            {allowed.includes("approved") ? (
+              <IntentButton intent="approve" variant="primary" disabled={blocked} loading={busy}>
+                Approve
+              </IntentButton>
+            ) : null}
+            <IntentButton intent="send_now" disabled={blocked} loading={busy}>
+              {status === "approved" ? "Send now" : "Approve and send now"}
+            </IntentButton>
+          </InlineStack>
+        ) : null}
+        {canSend || status === "approved" ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="schedule" />
+            <BlockStack gap="200">
+              <InlineGrid columns={2} gap="200">
+                <TextField label="Date (shop time)" type="date" name="date" value={date} onChange={setDate} autoComplete="off" error={errors.date} />
+                <TextField label="Time" type="time" name="time" value={time} onChange={setTime} autoComplete="off" error={errors.time} />
+              </InlineGrid>
+              <Button submit disabled={blocked} loading={busy}>
+                Schedule
+              </Button>
+            </BlockStack>
+          </Form>
+        ) : null}
+        {allowed.includes("paused") ? <IntentButton intent="pause">Pause sending</IntentButton> : null}
+        {status === "paused" ? <IntentButton intent="resume">Resume</IntentButton> : null}
+        {allowed.includes("rejected") ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value={["scheduled", "sending", "paused"].includes(status) ? "cancel" : "reject"} />
+            <BlockStack gap="200">
+              <TextField label="Reason" name="reason" value={reason} onChange={setReason} autoComplete="off" error={errors.reason} />
+              <Button submit tone="critical">
+                {["scheduled", "sending", "paused"].includes(status) ? "Cancel campaign" : "Reject"}
+              </Button>
+            </BlockStack>
+          </Form>
+        ) : null}
+        <Divider />
+        <Form method="post">
+          <input type="hidden" name="intent" value="test" />
+          <BlockStack gap="200">
+            <TextField label="Send a test to" type="email" name="email" value={testEmail} onChange={setTestEmail} autoComplete="email" error={errors.email} />
+            <Button submit>Send test</Button>
+          </BlockStack>
+        </Form>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function IntentButton({ intent, children, ...props }: { intent: string; children: string; variant?: "primary"; disabled?: boolean; loading?: boolean }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <Button submit {...props}>
+        {children}
+      </Button>
+    </Form>
+  );
+}
+
+type PreviewData = { ok: true; subject: string; previewText: string; html: string } | { ok: false; message: string };
+
+function Preview({ sample, step, variants }: { sample: Array<{ id: string; email: string; firstName: string | null; holdout: boolean }>; step: number; variants: number }) {
+  const fetcher = useFetcher<PreviewData>();
+  const [recipient, setRecipient] = useState(sample[0]?.id ?? "");
+  const [variant, setVariant] = useState("0");
+  const [width, setWidth] = useState<"desktop" | "mobile">("desktop");
+  const { load } = fetcher;
+  useEffect(() => {
+    if (recipient) load(`preview?recipientId=${encodeURIComponent(recipient)}&step=${step}&variant=${variant}`);
+  }, [recipient, step, variant, load]);
+  const data = fetcher.data;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="end" gap="200">
+          <Text as="h3" variant="headingSm">
+            Preview as a customer
+          </Text>
+          <InlineStack gap="200">
+            <Select label="Customer" labelHidden options={sample.map((r) => ({ label: `${r.firstName ?? r.email}${r.holdout ? " (holdout)" : ""}`, value: r.id }))} value={recipient} onChange={setRecipient} />
+            <Select label="Variant" labelHidden options={Array.from({ length: variants }, (_, i) => ({ label: `Subject ${i + 1}`, value: String(i) }))} value={variant} onChange={setVariant} />
+            <ButtonGroup variant="segmented">
+              <Button pressed={width === "desktop"} onClick={() => setWidth("desktop")}>
+                Desktop
+              </Button>
+              <Button pressed={width === "mobile"} onClick={() => setWidth("mobile")}>
+                Mobile
+              </Button>
+            </ButtonGroup>
+          </InlineStack>
+        </InlineStack>
+        {data && data.ok ? (
+          <BlockStack gap="200">
+            <Text as="p">
+              <b>{data.subject}</b> <Text as="span" tone="subdued">— {data.previewText}</Text>
+            </Text>
+            <Box borderWidth="025" borderColor="border" borderRadius="200" background="bg-surface-secondary" padding="200">
+              {/* The email in a sandbox: no scripts, its own document. */}
+              <iframe title="Email preview" sandbox="" srcDoc={data.html} style={{ width: width === "desktop" ? "100%" : 375, height: 720, border: 0, display: "block", margin: "0 auto", background: "#fff" }} />
+            </Box>
+          </BlockStack>
+        ) : data && !data.ok ? (
+          <Banner tone="warning">{data.message}</Banner>
+        ) : (
+          <Text as="p" tone="subdued">
+            Loading preview…
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
