@@ -8,8 +8,8 @@ import { detectOpportunities } from "~/opportunities/detectors";
 import { loadShopSnapshot } from "~/opportunities/snapshot.server";
 import { recordOpportunities } from "~/opportunities/store.server";
 import { markInstalled } from "~/shops/shops.server";
-import { webhookFixture } from "../support/fixtures";
 import { ingest } from "../support/ingest";
+import { checkoutPayload, customerPayload, orderPayload, productPayload, type Consent } from "../support/shopify-payloads";
 
 // Scenarios with a controllable clock: these webhooks arrive, time passes, this suggestion exists with
 // this audience and this content.
@@ -21,86 +21,12 @@ const t0 = new Date("2026-11-01T10:00:00Z").getTime();
 const at = (ms: number) => new Date(t0 + ms).toISOString();
 let db: Db;
 
-function product(id: number, title: string, productType: string, publishedAt: string, price = "24.00", vendor = "Clayworks") {
-  const base = webhookFixture("products/create") as { variants: Array<Record<string, unknown>> };
-  return {
-    ...base,
-    id,
-    admin_graphql_api_id: `gid://shopify/Product/${id}`,
-    title,
-    handle: title.toLowerCase().replaceAll(" ", "-"),
-    product_type: productType,
-    vendor,
-    published_at: publishedAt,
-    created_at: publishedAt,
-    updated_at: publishedAt,
-    body_html: `<p>${title}, made by hand.</p>`,
-    variants: [{ ...base.variants[0], id: id * 10, admin_graphql_api_id: `gid://shopify/ProductVariant/${id * 10}`, product_id: id, price, compare_at_price: null, inventory_quantity: 25, updated_at: publishedAt }],
-    variant_gids: undefined,
-  };
-}
-
-function customer(id: number, consent: "subscribed" | "not_subscribed" | "unsubscribed") {
-  return {
-    id,
-    admin_graphql_api_id: `gid://shopify/Customer/${id}`,
-    email: `shopper${id}@example.com`,
-    first_name: `Shopper${id}`,
-    last_name: "Test",
-    created_at: at(-400 * DAY),
-    updated_at: at(-400 * DAY),
-    email_marketing_consent: { state: consent, opt_in_level: "single_opt_in", consent_updated_at: at(-400 * DAY) },
-  };
-}
-
-function order(id: number, customerId: number, productIds: number[], when: number, extra: Record<string, unknown> = {}) {
-  const base = webhookFixture("orders/create") as { line_items: Array<Record<string, unknown>> };
-  return {
-    ...base,
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    cancelled_at: null,
-    cancel_reason: null,
-    financial_status: "paid",
-    total_price: (24 * productIds.length).toFixed(2),
-    subtotal_price: (24 * productIds.length).toFixed(2),
-    processed_at: at(when),
-    created_at: at(when),
-    updated_at: at(when),
-    email: `shopper${customerId}@example.com`,
-    customer: { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: `shopper${customerId}@example.com`, updated_at: at(when) },
-    refunds: [],
-    line_items: productIds.map((productId, i) => ({
-      ...base.line_items[0],
-      id: id * 100 + i,
-      admin_graphql_api_id: `gid://shopify/LineItem/${id * 100 + i}`,
-      product_id: productId,
-      variant_id: productId * 10,
-      title: `Product ${productId}`,
-      quantity: 1,
-      current_quantity: 1,
-      price: "24.00",
-    })),
-    ...extra,
-  };
-}
-
-function checkout(token: string, customerId: number, productIds: number[], when: number) {
-  const base = webhookFixture("checkouts/create") as { line_items: Array<Record<string, unknown>> };
-  return {
-    ...base,
-    token,
-    cart_token: `cart-${token}`,
-    email: `shopper${customerId}@example.com`,
-    customer: { ...customer(customerId, "subscribed"), email_marketing_consent: undefined },
-    buyer_accepts_marketing: false,
-    completed_at: null,
-    created_at: at(when),
-    updated_at: at(when),
-    total_price: (24 * productIds.length).toFixed(2),
-    line_items: productIds.map((productId) => ({ ...base.line_items[0], product_id: productId, variant_id: productId * 10, quantity: 1, price: "24.00", title: `Product ${productId}` })),
-  };
-}
+const product = (id: number, title: string, productType: string, publishedAt: string, price = "24.00", vendor = "Clayworks") =>
+  productPayload(id, title, { productType, publishedAt, price, vendor });
+const customer = (id: number, consent: Consent) => customerPayload(id, consent, at(-400 * DAY));
+const order = (id: number, customerId: number, productIds: number[], when: number, extra: Record<string, unknown> = {}) =>
+  orderPayload(id, customerId, productIds, at(when), extra);
+const checkout = (token: string, customerId: number, productIds: number[], when: number) => checkoutPayload(token, customerId, productIds, at(when));
 
 async function detectAndBuild(now: number) {
   const snapshot = await loadShopSnapshot(db, shop, new Date(now), "USD");

@@ -3,53 +3,16 @@ import { rawDriver, readyDb } from "~/db.server";
 import { recordDelivery } from "~/ingest/inbox.server";
 import { DbJobQueue, DbJobRunner } from "~/jobs/db-queue.server";
 import { jobDefinitions } from "~/jobs/registry.server";
-import { webhookFixture } from "../../../tests/support/fixtures";
 import { ingest } from "../../../tests/support/ingest";
+import { orderPayload, productPayload } from "../../../tests/support/shopify-payloads";
 import { recomputeShopInsights } from "./recompute.server";
 
 const DAY = 86_400_000;
 const now = new Date("2026-11-23T12:00:00Z");
 
-function product(id: number, productType: string) {
-  const base = webhookFixture("products/create") as { variants: Array<Record<string, unknown>> };
-  return {
-    ...base,
-    id,
-    admin_graphql_api_id: `gid://shopify/Product/${id}`,
-    title: `${productType} ${id}`,
-    product_type: productType,
-    variants: [{ ...base.variants[0], id: id * 10, admin_graphql_api_id: `gid://shopify/ProductVariant/${id * 10}`, product_id: id, price: "20.00" }],
-    variant_gids: undefined,
-  };
-}
-
-function order(id: number, customerId: number, productIds: number[], daysAgo: number) {
-  const base = webhookFixture("orders/create") as { line_items: Array<Record<string, unknown>> };
-  const at = new Date(now.getTime() - daysAgo * DAY).toISOString();
-  return {
-    ...base,
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    cancelled_at: null,
-    cancel_reason: null,
-    total_price: (20 * productIds.length).toFixed(2),
-    processed_at: at,
-    created_at: at,
-    updated_at: at,
-    customer: { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: `c${customerId}@example.com`, updated_at: at },
-    line_items: productIds.map((productId, i) => ({
-      ...base.line_items[0],
-      id: id * 100 + i,
-      admin_graphql_api_id: `gid://shopify/LineItem/${id * 100 + i}`,
-      product_id: productId,
-      variant_id: productId * 10,
-      quantity: 1,
-      current_quantity: 1,
-      price: "20.00",
-    })),
-    refunds: [],
-  };
-}
+const product = (id: number, productType: string) => productPayload(id, `${productType} ${id}`, { productType, publishedAt: "2025-01-01T00:00:00Z", price: "20.00" });
+const order = (id: number, customerId: number, productIds: number[], daysAgo: number) =>
+  orderPayload(id, customerId, productIds, new Date(now.getTime() - daysAgo * DAY), {}, "20.00");
 
 async function seed(shop: string) {
   for (let p = 1; p <= 4; p++) await ingest(shop, "products/create", product(p, p <= 2 ? "Ceramics" : "Textiles"));
@@ -125,7 +88,7 @@ describe("persisted customer insights", () => {
     const shop = "insights-redact.myshopify.com";
     await seed(shop);
     await recomputeShopInsights(db, shop, now);
-    await ingest(shop, "customers/redact", { customer: { id: 1, email: "c1@example.com", phone: null }, orders_to_redact: [] });
+    await ingest(shop, "customers/redact", { customer: { id: 1, email: "shopper1@example.com", phone: null }, orders_to_redact: [] });
     expect(await db.customerInsight.count({ where: { shop, customerId: "1" } })).toBe(0);
     expect(await db.customerAffinity.count({ where: { shop, customerId: "1" } })).toBe(0);
     expect(await db.customerInsight.count({ where: { shop } })).toBe(11);
