@@ -55,16 +55,18 @@ export async function runCampaignAction(db: Db, queue: JobQueue, shop: string, c
       return describe(await transitionCampaign(db, shop, campaignId, "approved", actor), "Approved");
     case "send_now":
     case "schedule": {
+      // The time is checked before approving, so a refused schedule leaves the campaign as it was.
+      const zone = (await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } }))?.ianaTimezone ?? "UTC";
+      const startsAt =
+        action.intent === "schedule" ? DateTime.fromISO(`${action.date}T${action.time}`, { zone }).toJSDate() : new Date();
+      if (Number.isNaN(startsAt.getTime())) return { ok: false, message: "Check the date", fieldErrors: { date: "Not a real date" } };
+      if (action.intent === "schedule" && startsAt.getTime() < Date.now() - 60_000) {
+        return { ok: false, message: "That time has passed", fieldErrors: { date: "Pick a time in the future" } };
+      }
       const campaign = await db.campaign.findFirst({ where: { id: campaignId, shop }, select: { status: true } });
       if (campaign?.status !== "approved") {
         const approved = await transitionCampaign(db, shop, campaignId, "approved", actor);
         if (!approved.ok) return describe(approved, "");
-      }
-      const zone = (await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true } }))?.ianaTimezone ?? "UTC";
-      const startsAt =
-        action.intent === "schedule" ? DateTime.fromISO(`${action.date}T${action.time}`, { zone }).toJSDate() : new Date();
-      if (action.intent === "schedule" && startsAt.getTime() < Date.now() - 60_000) {
-        return { ok: false, message: "That time has passed", fieldErrors: { date: "Pick a time in the future" } };
       }
       const scheduled = await scheduleCampaign(db, shop, campaignId, startsAt, actor, new Date(), action.intent === "send_now" ? "as_planned" : "best_hour");
       if (scheduled.ok) await scheduleDispatch(queue, shop, startsAt);

@@ -81,10 +81,11 @@ function copyProductIds(opportunityProducts: string[], audience: Audience): stri
 }
 
 function audienceSummary(audience: Audience, opportunity: Opportunity): string {
+  const count = audience.members.length;
   const reasons = new Map<string, number>();
   for (const member of audience.members) reasons.set(member.reason, (reasons.get(member.reason) ?? 0) + 1);
-  const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([reason, n]) => `${n} ${reason}`);
-  return `${audience.members.length} customers (${top.join("; ")}); ${opportunity.reason}`;
+  const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([reason, n]) => (count === 1 ? reason : `${reason}: ${n}`));
+  return `${count} ${count === 1 ? "customer" : "customers"} (${top.join("; ")}); ${opportunity.reason}`;
 }
 
 export async function buildCampaignFromOpportunity(

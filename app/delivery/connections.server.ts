@@ -30,9 +30,9 @@ export async function describeConnection(db: Db, shop: string) {
 }
 
 export async function saveConnection(db: Db, shop: string, input: unknown, deps: EspDeps = {}): Promise<SaveResult> {
-  if (!encryptionConfigured()) return { ok: false, error: { kind: "no_encryption_key" } };
   const parsed = parseConnection(input);
   if (!parsed.ok) return { ok: false, error: { kind: "invalid", problems: parsed.problems } };
+  if (!encryptionConfigured()) return { ok: false, error: { kind: "no_encryption_key" } };
   const connection = keepUnchangedSecrets(parsed.connection, (await loadConnection(db, shop)) ?? undefined);
   const adapter = createEspAdapter(connection, deps);
   try {

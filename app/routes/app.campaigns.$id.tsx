@@ -347,36 +347,53 @@ function IntentButton({ intent, children, ...props }: { intent: string; children
 
 type PreviewData = { ok: true; subject: string; previewText: string; html: string } | { ok: false; message: string };
 
-function Preview({ sample, step, variants }: { sample: Array<{ id: string; email: string; firstName: string | null; holdout: boolean }>; step: number; variants: number }) {
+type Recipient = { id: string; email: string; firstName: string | null; holdout?: boolean };
+
+function Preview({ sample, step, variants }: { sample: Recipient[]; step: number; variants: number }) {
   const fetcher = useFetcher<PreviewData>();
+  const search = useFetcher<{ recipients: Recipient[] }>();
   const [recipient, setRecipient] = useState(sample[0]?.id ?? "");
+  const [query, setQuery] = useState("");
   const [variant, setVariant] = useState("0");
   const [width, setWidth] = useState<"desktop" | "mobile">("desktop");
   const { load } = fetcher;
   useEffect(() => {
     if (recipient) load(`preview?recipientId=${encodeURIComponent(recipient)}&step=${step}&variant=${variant}`);
   }, [recipient, step, variant, load]);
+  const { load: find } = search;
+  useEffect(() => {
+    if (!query.trim()) return;
+    const timer = setTimeout(() => find(`recipients?q=${encodeURIComponent(query)}`), 250);
+    return () => clearTimeout(timer);
+  }, [query, find]);
+  const found = query.trim() && search.data ? search.data.recipients : [];
+  // The chosen recipient stays in the list while the search results change around it.
+  const choices = [...found, ...sample.filter((r) => !found.some((f) => f.id === r.id))];
   const data = fetcher.data;
   return (
     <Card>
       <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="end" gap="200">
-          <Text as="h3" variant="headingSm">
-            Preview as a customer
-          </Text>
-          <InlineStack gap="200">
-            <Select label="Customer" labelHidden options={sample.map((r) => ({ label: `${r.firstName ?? r.email}${r.holdout ? " (holdout)" : ""}`, value: r.id }))} value={recipient} onChange={setRecipient} />
-            <Select label="Variant" labelHidden options={Array.from({ length: variants }, (_, i) => ({ label: `Subject ${i + 1}`, value: String(i) }))} value={variant} onChange={setVariant} />
-            <ButtonGroup variant="segmented">
-              <Button pressed={width === "desktop"} onClick={() => setWidth("desktop")}>
-                Desktop
-              </Button>
-              <Button pressed={width === "mobile"} onClick={() => setWidth("mobile")}>
-                Mobile
-              </Button>
-            </ButtonGroup>
-          </InlineStack>
-        </InlineStack>
+        <Text as="h3" variant="headingSm">
+          Preview as a customer
+        </Text>
+        <InlineGrid columns={{ xs: 1, md: "2fr 2fr 1fr auto" }} gap="200" alignItems="end">
+          <TextField label="Find a customer" placeholder="Email or first name" value={query} onChange={setQuery} autoComplete="off" clearButton onClearButtonClick={() => setQuery("")} />
+          <Select
+            label="Customer"
+            options={choices.map((r) => ({ label: `${r.firstName ? `${r.firstName} · ` : ""}${r.email}${r.holdout ? " (holdout)" : ""}`, value: r.id }))}
+            value={recipient}
+            onChange={setRecipient}
+          />
+          <Select label="Subject" options={Array.from({ length: variants }, (_, i) => ({ label: `Variant ${i + 1}`, value: String(i) }))} value={variant} onChange={setVariant} />
+          <ButtonGroup variant="segmented">
+            <Button pressed={width === "desktop"} onClick={() => setWidth("desktop")}>
+              Desktop
+            </Button>
+            <Button pressed={width === "mobile"} onClick={() => setWidth("mobile")}>
+              Mobile
+            </Button>
+          </ButtonGroup>
+        </InlineGrid>
         {data && data.ok ? (
           <BlockStack gap="200">
             <Text as="p">
