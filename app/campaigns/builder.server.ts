@@ -1,3 +1,4 @@
+import { describeAudience } from "./audience-reasons";
 import type { Opportunity } from "@prisma/client";
 import type { Db } from "~/db.server";
 import type { Finding } from "~/copy/guardrails";
@@ -81,11 +82,9 @@ function copyProductIds(opportunityProducts: string[], audience: Audience): stri
 }
 
 function audienceSummary(audience: Audience, opportunity: Opportunity): string {
-  const count = audience.members.length;
   const reasons = new Map<string, number>();
   for (const member of audience.members) reasons.set(member.reason, (reasons.get(member.reason) ?? 0) + 1);
-  const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([reason, n]) => (count === 1 ? reason : `${reason}: ${n}`));
-  return `${count} ${count === 1 ? "customer" : "customers"} (${top.join("; ")}); ${opportunity.reason}`;
+  return `${describeAudience(reasons)}; ${opportunity.reason}`;
 }
 
 export async function buildCampaignFromOpportunity(

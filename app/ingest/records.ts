@@ -61,9 +61,11 @@ export interface EmailConsentRecord {
 export interface CustomerRecord {
   id: string;
   email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  phone: string | null;
+  // undefined: the payload did not carry the field (an order's embedded customer often has only an id
+  // and an email), so the stored value stays; null: Shopify says it is empty.
+  firstName: string | null | undefined;
+  lastName: string | null | undefined;
+  phone: string | null | undefined;
   locale: string | null | undefined;
   state: string | null | undefined;
   tags: string[] | undefined;

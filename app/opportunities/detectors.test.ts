@@ -77,6 +77,7 @@ describe("opportunity detectors", () => {
           product({ productId: "back", lastSoldOutAt: daysAgo(10), lastRestockedAt: daysAgo(1), interestedCustomers: 4 }),
           product({ productId: "slow", available: 200, unitsSold30d: 6 }),
           product({ productId: "dead", available: 40, unitsSold30d: 0 }),
+          product({ productId: "just-launched", available: 40, unitsSold30d: 0, publishedAt: daysAgo(3), createdAt: daysAgo(3) }),
           product({ productId: "scarce", available: 2, unitsSold30d: 9, interestedCustomers: 3 }),
           product({ productId: "cheaper", price: 2000, priceBeforeDrop: 2500, lastPriceDropAt: daysAgo(1), interestedCustomers: 2 }),
           product({ productId: "tiny-drop", price: 2450, priceBeforeDrop: 2500, lastPriceDropAt: daysAgo(1) }),
@@ -87,6 +88,7 @@ describe("opportunity detectors", () => {
     expect(Object.keys(keyed).sort()).toEqual([
       "back_in_stock:back:2026-11-22",
       "low_stock:scarce",
+      "new_arrival:ceramics", // just-launched: new, not overstock
       "overstock:dead",
       "overstock:slow",
       "price_drop:cheaper:2000",

@@ -162,6 +162,10 @@ export function detectBackInStock(snapshot: ShopSnapshot, config: DetectorConfig
 export function detectOverstock(snapshot: ShopSnapshot, config: DetectorConfig): OpportunityCandidate[] {
   return snapshot.products.flatMap((product) => {
     if (!isSellable(product) || product.available === null || product.available < config.overstockMinUnits) return [];
+    // A product on sale for less than the 30-day sales window has not had the time to sell: that is
+    // a new arrival, not overstock.
+    const onSaleSince = product.publishedAt ?? product.createdAt;
+    if (onSaleSince && snapshot.now.getTime() - onSaleSince.getTime() < days(30)) return [];
     const perDay = product.unitsSold30d / 30;
     const coverDays = perDay > 0 ? product.available / perDay : Infinity;
     if (coverDays < config.overstockCoverDays) return [];

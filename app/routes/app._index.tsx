@@ -81,7 +81,7 @@ export default function Home() {
                         {money(campaign.predictedRevenue)}
                       </Text>
                       <Text as="span" tone="subdued" variant="bodySm">
-                        {campaign.audienceSize.toLocaleString()} recipients
+                        {campaign.audienceSize.toLocaleString()} {campaign.audienceSize === 1 ? "recipient" : "recipients"}
                       </Text>
                     </BlockStack>
                   </InlineStack>
@@ -96,11 +96,11 @@ export default function Home() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
-                  New opportunities
+                  Noticed, no campaign yet
                 </Text>
                 {opportunities.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    None right now. The app watches products, stock, prices, customers and checkouts.
+                    Every opportunity noticed so far has a campaign waiting. The app watches products, stock, prices, customers and checkouts.
                   </Text>
                 ) : (
                   opportunities.map((opportunity) => (

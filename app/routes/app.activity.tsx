@@ -1,3 +1,4 @@
+import { useActionToast } from "~/components/use-action-toast";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
@@ -28,6 +29,7 @@ const when = (value: string | null) => (value ? new Date(value).toLocaleString()
 export default function Activity() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   return (
     <Page title="Activity">
       <TitleBar title="Activity" />

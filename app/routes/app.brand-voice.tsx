@@ -1,3 +1,4 @@
+import { useActionToast } from "~/components/use-action-toast";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
@@ -28,6 +29,7 @@ type Values = Record<string, string | boolean>;
 export default function BrandVoice() {
   const { voice, holdoutPercent, autoApprove } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result, (r) => (r.kind === "save" ? { ok: r.ok, message: r.ok ? "Brand voice saved" : "Check the highlighted fields" } : null));
   const navigation = useNavigation();
   const preview = useFetcher<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
@@ -76,7 +78,7 @@ export default function BrandVoice() {
   return (
     <Page title="Brand voice" subtitle="How your campaigns sound, and what they may promise.">
       <TitleBar title="Brand voice" />
-      <Form method="post" ref={formRef}>
+      <Form method="post" ref={formRef} data-save-bar data-discard-confirmation>
         {/* Checkboxes post only when on; the hidden fields carry their state explicitly. */}
         {(["allowEscalation", "autoApprovePromotional", "autoApproveWinback", "autoApproveCartRecovery"] as const).map((name) =>
           values[name] ? <input key={name} type="hidden" name={name} value="on" /> : null,

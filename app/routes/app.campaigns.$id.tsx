@@ -1,3 +1,6 @@
+import { useActionToast } from "~/components/use-action-toast";
+import { EDITABLE_STATES, type CampaignState } from "~/campaigns/state-machine";
+import { countedReason } from "~/campaigns/audience-reasons";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
@@ -73,6 +76,7 @@ function describeDelay(hours: number): string {
 export default function CampaignReview() {
   const review = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const { campaign, content, plan, findings, audience, allowed } = review;
@@ -81,6 +85,8 @@ export default function CampaignReview() {
   const blocking = findings.filter((f) => f.severity === "block");
   const warnings = findings.filter((f) => f.severity === "warn");
   const errors = (result && "fieldErrors" in result ? result.fieldErrors : {}) as Record<string, string>;
+  // Once sending has started the content is what recipients got: shown, no longer edited.
+  const editable = EDITABLE_STATES.includes(campaign.status as CampaignState);
 
   return (
     <Page
@@ -140,17 +146,19 @@ export default function CampaignReview() {
                           Subject lines (tested against each other)
                         </Text>
                         {draft.subjects.slice(0, 3).map((subject, i) => (
-                          <FieldText key={i} name="subjects" label={`Subject ${i + 1}`} initial={subject} error={errors[`subjects.${i}`] ?? errors.subjects} />
+                          <FieldText key={i} name="subjects" label={`Subject ${i + 1}`} initial={subject} error={errors[`subjects.${i}`] ?? errors.subjects} readOnly={!editable} />
                         ))}
-                        <FieldText name="previewText" label="Preview text" initial={draft.previewText} error={errors.previewText} />
-                        <FieldText name="headline" label="Headline" initial={draft.headline} error={errors.headline} />
-                        <FieldText name="body" label="Body (blank line between paragraphs)" initial={draft.body.join("\n\n")} multiline={6} error={errors.body} />
-                        <FieldText name="callToAction" label="Button" initial={draft.callToAction} error={errors.callToAction} />
-                        <InlineStack align="end">
-                          <Button submit loading={busy}>
-                            Save as new version
-                          </Button>
-                        </InlineStack>
+                        <FieldText name="previewText" label="Preview text" initial={draft.previewText} error={errors.previewText} readOnly={!editable} />
+                        <FieldText name="headline" label="Headline" initial={draft.headline} error={errors.headline} readOnly={!editable} />
+                        <FieldText name="body" label="Body (blank line between paragraphs)" initial={draft.body.join("\n\n")} multiline={6} error={errors.body} readOnly={!editable} />
+                        <FieldText name="callToAction" label="Button" initial={draft.callToAction} error={errors.callToAction} readOnly={!editable} />
+                        {editable ? (
+                          <InlineStack align="end">
+                            <Button submit loading={busy}>
+                              Save as new version
+                            </Button>
+                          </InlineStack>
+                        ) : null}
                       </FormLayout>
                     </Form>
                   </Box>
@@ -193,7 +201,7 @@ export default function CampaignReview() {
                   <List>
                     {audience.reasons.map((r) => (
                       <List.Item key={r.reason}>
-                        {r.count.toLocaleString()} {r.reason}
+                        {countedReason(r.reason, r.count)}
                       </List.Item>
                     ))}
                   </List>
@@ -265,9 +273,9 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function FieldText({ name, label, initial, error, multiline }: { name: string; label: string; initial: string; error?: string; multiline?: number }) {
+function FieldText({ name, label, initial, error, multiline, readOnly }: { name: string; label: string; initial: string; error?: string; multiline?: number; readOnly?: boolean }) {
   const [value, setValue] = useState(initial);
-  return <TextField name={name} label={label} value={value} onChange={setValue} autoComplete="off" error={error} multiline={multiline} />;
+  return <TextField name={name} label={label} value={value} onChange={setValue} autoComplete="off" error={error} multiline={multiline} readOnly={readOnly} />;
 }
 
 function Actions({ allowed, status, busy, errors, blocked }: { allowed: readonly string[]; status: string; busy: boolean; errors: Record<string, string>; blocked: boolean }) {

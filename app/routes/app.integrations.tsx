@@ -1,3 +1,4 @@
+import { useActionToast } from "~/components/use-action-toast";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
@@ -56,6 +57,7 @@ const FIELDS: Record<string, Array<{ name: string; label: string; secret?: boole
 export default function Integrations() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  useActionToast(result);
   const busy = useNavigation().state !== "idle";
   const [provider, setProvider] = useState(page.connection?.provider ?? "smtp");
   const stored = (page.connection?.connection ?? {}) as Record<string, unknown>;

@@ -46,7 +46,8 @@ export async function shopOverview(db: Db, shop: string, now = new Date()): Prom
         take: 5,
         select: { id: true, title: true, reason: true, audienceSize: true, predictedRevenue: true },
       }),
-      db.opportunity.findMany({ where: { shop, status: "live" }, orderBy: { detectedAt: "desc" }, take: 5, select: { id: true, title: true, reason: true } }),
+      // Opportunities that already have a campaign show up as that campaign; these are the others.
+      db.opportunity.findMany({ where: { shop, status: "live", campaignId: null }, orderBy: { detectedAt: "desc" }, take: 5, select: { id: true, title: true, reason: true } }),
       db.browseEvent.count({ where: { shop, receivedAt: { gte: new Date(now.getTime() - DAY) } } }),
       db.browseEvent.findFirst({ where: { shop }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
     ]);

@@ -17,10 +17,10 @@ export async function upsertCustomer(ctx: MirrorContext, customer: CustomerRecor
   const applyConsent = consent && !isStale(consentVersion, existing?.emailConsentUpdatedAt);
   const data = {
     email: customer.email,
-    firstName: customer.firstName,
-    lastName: customer.lastName,
-    phone: customer.phone,
-    createdAt: customer.createdAt,
+    ...(customer.firstName !== undefined && { firstName: customer.firstName }),
+    ...(customer.lastName !== undefined && { lastName: customer.lastName }),
+    ...(customer.phone !== undefined && { phone: customer.phone }),
+    ...(customer.createdAt !== null && { createdAt: customer.createdAt }),
     shopifyUpdatedAt: version,
     ...(customer.locale !== undefined && { locale: customer.locale }),
     ...(customer.state !== undefined && { state: customer.state }),

@@ -71,6 +71,17 @@ describe("customers and consent", () => {
     expect(customer.emailConsentState).toBe("UNSUBSCRIBED");
   });
 
+  it("keeps the name when a later order's embedded customer carries only an id and an email", async () => {
+    const db = await readyDb();
+    const shop = "names.myshopify.com";
+    await ingest(shop, "customers/create", { ...webhookFixture("customers/create"), updated_at: "2026-01-01T00:00:00Z" });
+    const embedded = { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}`, email: "bob@biller.com", updated_at: "2026-02-01T00:00:00Z" };
+    await ingest(shop, "orders/create", order({ customer: embedded, updated_at: "2026-02-01T00:00:00Z" }));
+    const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop, id: customerId } } });
+    expect(customer).toMatchObject({ firstName: "Bob", lastName: "Biller", email: "bob@biller.com" });
+    expect(customer.createdAt).toBeInstanceOf(Date);
+  });
+
   it("keeps a deleted customer deleted, without personal data", async () => {
     const db = await readyDb();
     const shop = "deleted.myshopify.com";

@@ -12,9 +12,9 @@ const restCustomerShape = z.object({
   id: shopifyId.optional(),
   admin_graphql_api_id: z.string().nullish(),
   email: nullableString,
-  first_name: nullableString,
-  last_name: nullableString,
-  phone: nullableString,
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  phone: z.string().nullish(),
   locale: z.string().nullish(),
   state: z.string().nullish(),
   // Since API 2025-01 customer webhooks carry neither tags nor consent; older payloads may.
