@@ -86,12 +86,27 @@ export async function customerDetail(db: Db, shop: string, customerId: string) {
       recommendations = []; // no usable index yet
     }
   }
+  const topAffinities = insight ? await labelAffinities(db, shop, JSON.parse(insight.topAffinities) as Affinity[]) : [];
   return {
     customer: { id: customer.id, email: customer.email, name: [customer.firstName, customer.lastName].filter(Boolean).join(" "), consent: customer.emailConsentState, consentUpdatedAt: customer.emailConsentUpdatedAt },
-    insight: insight ? { ...insight, affinityState: undefined, topAffinities: JSON.parse(insight.topAffinities) as Array<{ dimension: string; key: string; explanation: string }> } : null,
+    insight: insight ? { ...insight, affinityState: undefined, topAffinities } : null,
     recommendations,
     sends,
     orders,
     modelNote: model?.note ?? null,
   };
+}
+
+type Affinity = { dimension: string; key: string; explanation: string };
+const DIMENSION_LABELS: Record<string, string> = { product: "product", productType: "type", vendor: "vendor", collection: "collection", tag: "tag" };
+
+/** Products and collections are kept by id: show their titles. */
+async function labelAffinities(db: Db, shop: string, affinities: Affinity[]) {
+  const idsOf = (dimension: string) => affinities.filter((a) => a.dimension === dimension).map((a) => a.key);
+  const [products, collections] = await Promise.all([
+    db.product.findMany({ where: { shop, id: { in: idsOf("product") } }, select: { id: true, title: true } }),
+    db.collection.findMany({ where: { shop, id: { in: idsOf("collection") } }, select: { id: true, title: true } }),
+  ]);
+  const titles = new Map([...products, ...collections].map((row) => [row.id, row.title]));
+  return affinities.map((affinity) => ({ ...affinity, label: titles.get(affinity.key) ?? affinity.key, dimensionLabel: DIMENSION_LABELS[affinity.dimension] ?? affinity.dimension }));
 }

@@ -96,6 +96,11 @@ export default function Activity() {
               <Text as="h2" variant="headingMd">
                 Latest webhooks
               </Text>
+              {data.recent.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  None received yet.
+                </Text>
+              ) : null}
               {data.recent.map((event) => (
                 <InlineGrid key={event.id} columns="1fr auto">
                   <Text as="span" variant="bodySm">

@@ -51,7 +51,7 @@ export default function CustomerPage() {
                   <List>
                     {insight.topAffinities.slice(0, 10).map((affinity) => (
                       <List.Item key={`${affinity.dimension}-${affinity.key}`}>
-                        <b>{affinity.key}</b> ({affinity.dimension}): {affinity.explanation}
+                        <b>{affinity.label}</b> ({affinity.dimensionLabel}): {affinity.explanation}
                       </List.Item>
                     ))}
                   </List>

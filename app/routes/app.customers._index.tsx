@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Card, IndexTable, InlineStack, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, IndexTable, InlineStack, Link, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { customerQuerySchema, listCustomers } from "~/admin/customers.server";
 import { requireShop } from "~/admin/session.server";
@@ -48,9 +48,12 @@ export default function Customers() {
               <IndexTable.Row id={row.id} key={row.id} position={index} onClick={() => navigate(`/app/customers/${row.id}`)}>
                 <IndexTable.Cell>
                   <BlockStack gap="050">
-                    <Text as="span" fontWeight="semibold">
-                      {row.name}
-                    </Text>
+                    {/* The row's primary link: keyboard and screen-reader users reach the customer through it. */}
+                    <Link url={`/app/customers/${row.id}`} dataPrimaryLink monochrome removeUnderline>
+                      <Text as="span" fontWeight="semibold">
+                        {row.name}
+                      </Text>
+                    </Link>
                     <Text as="span" tone="subdued" variant="bodySm">
                       {row.email}
                     </Text>

@@ -42,7 +42,7 @@ export default function App() {
   }
   // Demo mode: outside Shopify admin, so the app draws its own navigation bar.
   return (
-    <PolarisProvider i18n={polarisTranslations}>
+    <PolarisProvider i18n={polarisTranslations} linkComponent={RemixLink}>
       <Box background="bg-surface" borderBlockEndWidth="025" borderColor="border" paddingInline="600" paddingBlock="300">
         <InlineStack gap="500" blockAlign="center">
           <Text as="span" variant="headingMd">
@@ -65,6 +65,22 @@ export default function App() {
       </Box>
       <Outlet />
     </PolarisProvider>
+  );
+}
+
+// Polaris links (`url` props) navigate client-side, as App Bridge's provider does when embedded.
+function RemixLink({ url, children, external, ...rest }: { url: string; children?: React.ReactNode; external?: boolean } & Record<string, unknown>) {
+  if (external) {
+    return (
+      <a href={url} target="_blank" rel="noopener noreferrer" {...rest}>
+        {children}
+      </a>
+    );
+  }
+  return (
+    <Link to={url} {...rest}>
+      {children}
+    </Link>
   );
 }
 

@@ -125,6 +125,19 @@ describe("the merchant admin in a browser", () => {
     await expect(page.getByText(`Sent ${expected}`)).toBeVisibleSoon();
     await shot("campaign-sent");
   });
+
+  it("lists campaigns, customers (with one customer's detail) and the activity log", async () => {
+    await page.goto(url("/app/campaigns?tab=scheduled"));
+    await expect(page.getByRole("link", { name: store.campaignTitle }).first()).toBeVisibleSoon();
+    await shot("campaigns");
+    await page.goto(url("/app/customers"));
+    await page.getByRole("link", { name: /Ada/ }).first().click();
+    await expect(page.getByText("shopper1@example.com").first()).toBeVisibleSoon();
+    await shot("customer");
+    await page.goto(url("/app/activity"));
+    await expect(page.getByText(/Emails/).first()).toBeVisibleSoon();
+    await shot("activity");
+  });
 });
 
 // playwright-core has no test runner assertions; this one polls like Playwright's own `expect`.
