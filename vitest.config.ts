@@ -45,6 +45,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Generated hostile requests against the built server, FUZZ_RUNS per surface (10,000 by
+          // default); `npm run test:fuzz`.
+          name: "fuzz",
+          include: ["tests/fuzz/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
+          testTimeout: 1_800_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "redis",
           include: ["tests/redis/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],
