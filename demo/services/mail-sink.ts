@@ -39,7 +39,7 @@ export async function startMailSink(dir: string, onMessage: (message: DemoMessag
             subject: parsed.subject ?? "",
             html: typeof parsed.html === "string" ? parsed.html : "",
             text: parsed.text ?? "",
-            listUnsubscribe: parsed.headers.get("list-unsubscribe") ? String(parsed.headerLines.find((line) => line.key === "list-unsubscribe")?.line ?? "") : null,
+            listUnsubscribe: parsed.headerLines.find((line) => line.key === "list-unsubscribe")?.line.replace(/^list-unsubscribe:\s*/i, "") ?? null,
           };
           writeFileSync(join(dir, `${Date.now()}-${message.id}.json`), JSON.stringify(message));
           count++;
