@@ -13,6 +13,8 @@ export const DEMO_CURRENCY = "GBP";
 const LIVE_DAYS = 2;
 const NEW_ARRIVAL_DAYS = 12;
 const ABANDONED_CHECKOUTS = 5;
+// Cart recovery looks at checkouts up to 7 days old; older baskets stay orders.
+const ABANDONED_WITHIN_DAYS = 5;
 const DAY = 86_400_000;
 
 export type Consent = "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED" | "PENDING";
@@ -178,11 +180,12 @@ export function buildStore(allRows: UciRow[], options: BuildOptions): DemoStore 
   });
   orders.sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime() || a.id.localeCompare(b.id));
 
-  // Abandoned checkouts: the latest baskets of subscribed customers who bought nothing after them are
-  // replayed as checkouts that were never completed (the source has no checkouts).
+  // Abandoned checkouts: the latest baskets (of the last few days) of subscribed customers who bought
+  // nothing after them are replayed as checkouts that were never completed (the source has none).
   const lastOrderOf = new Map(orders.map((order) => [order.customerId, order]));
   const abandoned = [...orders]
     .reverse()
+    .filter((order) => now - order.processedAt.getTime() <= ABANDONED_WITHIN_DAYS * DAY)
     .filter((order) => lastOrderOf.get(order.customerId) === order && customerById.get(order.customerId)!.consent === "SUBSCRIBED")
     .slice(0, ABANDONED_CHECKOUTS);
   const abandonedIds = new Set(abandoned.map((order) => order.id));
