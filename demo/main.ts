@@ -79,6 +79,8 @@ async function shutdown(code: number): Promise<never> {
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+// Whatever ends the launcher (an error included), the app it started must not outlive it.
+process.on("exit", () => children.forEach((child) => child.exitCode === null && child.kill("SIGTERM")));
 
 // The database is migrated while the data loads (both take seconds).
 const [store] = await Promise.all([
