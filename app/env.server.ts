@@ -51,6 +51,10 @@ const EnvSchema = z.object({
     message: "demo mode (DEMO_SHOP) cannot run with real Shopify credentials (SHOPIFY_API_KEY must start with \"demo\")",
     path: ["DEMO_SHOP"],
   })
+  .refine((env) => !(env.DEMO_SHOP && !["localhost", "127.0.0.1", "[::1]"].includes(new URL(env.SHOPIFY_APP_URL).hostname)), {
+    message: "demo mode (DEMO_SHOP) runs on this machine only: SHOPIFY_APP_URL must be a localhost URL",
+    path: ["DEMO_SHOP"],
+  })
   .refine((env) => !(env.DEMO_MAILBOX_DIR && !env.DEMO_SHOP), {
     message: "DEMO_MAILBOX_DIR belongs to demo mode (set DEMO_SHOP, or unset it)",
     path: ["DEMO_MAILBOX_DIR"],

@@ -94,6 +94,13 @@ describe("demo mode cannot reach production", () => {
     expect(result.output).toContain("demo mode (DEMO_SHOP) cannot run with real Shopify credentials");
   });
 
+  it("the server refuses demo mode behind a public app URL", async () => {
+    const result = await run(["server.mjs"], { ...DEMO, SHOPIFY_APP_URL: "https://campaign-pilot.example.com", NODE_ENV: "development", DATABASE_URL: process.env.DATABASE_URL! });
+    expect(result.listening).toBeUndefined();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("SHOPIFY_APP_URL must be a localhost URL");
+  });
+
   it("binds to 127.0.0.1 in demo mode even when HOST asks for every interface", async () => {
     const result = await run(["server.mjs"], { ...DEMO, NODE_ENV: "development", HOST: "0.0.0.0", DATABASE_URL: process.env.DATABASE_URL! });
     try {
