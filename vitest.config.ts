@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "extensions/**/*.test.ts"],
+          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts", "extensions/**/*.test.ts", "demo/**/*.test.ts"],
           exclude: ["app/**/*.server.test.ts", "node_modules/**"],
           setupFiles: ["tests/setup/console.ts"],
         },

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   ENCRYPTION_KEYS: z.string().min(1).optional(),
   // Demo mode: the admin is served without Shopify for this one shop, on 127.0.0.1 only (issue: demo).
   DEMO_SHOP: z.string().regex(/^[a-z0-9-]+\.myshopify\.com$/).optional(),
+  // Demo mode: where the demo's local SMTP sink stores received mail (the "Demo inbox" page reads it).
+  DEMO_MAILBOX_DIR: z.string().min(1).optional(),
   // Tests and the demo only: send Admin API calls to a local server that plays Shopify.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
 })
@@ -48,6 +50,14 @@ const EnvSchema = z.object({
   .refine((env) => !(env.DEMO_SHOP && !isDemoCredential(env.SHOPIFY_API_KEY)), {
     message: "demo mode (DEMO_SHOP) cannot run with real Shopify credentials (SHOPIFY_API_KEY must start with \"demo\")",
     path: ["DEMO_SHOP"],
+  })
+  .refine((env) => !(env.DEMO_SHOP && !["localhost", "127.0.0.1", "[::1]"].includes(new URL(env.SHOPIFY_APP_URL).hostname)), {
+    message: "demo mode (DEMO_SHOP) runs on this machine only: SHOPIFY_APP_URL must be a localhost URL",
+    path: ["DEMO_SHOP"],
+  })
+  .refine((env) => !(env.DEMO_MAILBOX_DIR && !env.DEMO_SHOP), {
+    message: "DEMO_MAILBOX_DIR belongs to demo mode (set DEMO_SHOP, or unset it)",
+    path: ["DEMO_MAILBOX_DIR"],
   });
 
 /** Demo and test credentials are named so; a real app's key is a 32-character hex string. */

@@ -24,6 +24,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { apiKey: process.env.SHOPIFY_API_KEY ?? "", embedded, shop };
 }
 
+// Demo mode only: the mail the demo's local SMTP sink received.
+const DEMO_SECTIONS = [{ to: "/app/demo-inbox", label: "Demo inbox" }];
+
 export default function App() {
   const { apiKey, embedded, shop } = useLoaderData<typeof loader>();
   if (embedded) {
@@ -48,7 +51,7 @@ export default function App() {
           <Text as="span" variant="headingMd">
             Campaign Pilot
           </Text>
-          {SECTIONS.map((section) => (
+          {[...SECTIONS, ...DEMO_SECTIONS].map((section) => (
             <NavLink
               key={section.to}
               to={section.to}
