@@ -12,6 +12,8 @@ export interface SendFacts {
   /** Marketing emails already sent to this address within the cap window. */
   sentInCapWindow: number;
   frequencyCap: number;
+  /** When the recipient's budget next frees a slot (the oldest send in the cap window ages out). */
+  capFreesAt?: Date | null;
   /** The recipient ordered after the sequence started (recovery and win-back stop). */
   orderedSinceStart: boolean;
   exitOnOrder: boolean;
@@ -63,13 +65,7 @@ export function decideSend(facts: SendFacts): SendDecision {
     return { action: "skip", reason: "every product in the email is sold out or gone" };
   }
   const windowClosed = (until: Date) => facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime();
-  if (facts.sentInCapWindow >= facts.frequencyCap) {
-    // Issue: "reschedule instead of skipping" — try again in a day, until the window closes.
-    const until = nextAllowedTime(new Date(facts.now.getTime() + 24 * HOUR), facts.timeZone, facts.quietHours);
-    return windowClosed(until)
-      ? { action: "skip", reason: `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap}) and the window closed` }
-      : { action: "defer", until, reason: `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap})` };
-  }
+  if (facts.sentInCapWindow >= facts.frequencyCap) return capDecision(facts, `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap})`);
   if (isQuiet(localHour(facts.now, facts.timeZone), facts.quietHours)) {
     const until = nextAllowedTime(facts.now, facts.timeZone, facts.quietHours);
     return windowClosed(until)
@@ -77,4 +73,17 @@ export function decideSend(facts: SendFacts): SendDecision {
       : { action: "defer", until, reason: "quiet hours in the recipient's time zone" };
   }
   return { action: "send" };
+}
+
+/**
+ * The recipient's budget is spent: move the message to the first slot where it frees (outside quiet
+ * hours), or drop it when that slot is past the message's window.
+ */
+export function capDecision(facts: SendFacts, reason: string): SendDecision {
+  const frees = facts.capFreesAt && facts.capFreesAt.getTime() > facts.now.getTime() ? facts.capFreesAt : new Date(facts.now.getTime() + 24 * HOUR);
+  const until = nextAllowedTime(new Date(Math.ceil(frees.getTime() / HOUR) * HOUR), facts.timeZone, facts.quietHours);
+  if (facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime()) {
+    return { action: "skip", reason: `${reason}; the budget frees only after the send window closes` };
+  }
+  return { action: "defer", until, reason };
 }
