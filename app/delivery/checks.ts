@@ -80,7 +80,8 @@ export function decideSend(facts: SendFacts): SendDecision {
  * hours), or drop it when that slot is past the message's window.
  */
 export function capDecision(facts: SendFacts, reason: string): SendDecision {
-  const frees = facts.capFreesAt && facts.capFreesAt.getTime() > facts.now.getTime() ? facts.capFreesAt : new Date(facts.now.getTime() + 24 * HOUR);
+  // Unknown: try again in a day; already past (a send aged out this instant): the next hour.
+  const frees = !facts.capFreesAt ? new Date(facts.now.getTime() + 24 * HOUR) : new Date(Math.max(facts.capFreesAt.getTime(), facts.now.getTime() + 1));
   const until = nextAllowedTime(new Date(Math.ceil(frees.getTime() / HOUR) * HOUR), facts.timeZone, facts.quietHours);
   if (facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime()) {
     return { action: "skip", reason: `${reason}; the budget frees only after the send window closes` };
