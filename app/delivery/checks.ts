@@ -31,6 +31,13 @@ export type SendDecision =
   | { action: "defer"; until: Date; reason: string };
 
 const HOUR = 3_600_000;
+const QUIET_UNTIL_WINDOW_CLOSED = "quiet hours until after the send window";
+const BUDGET_AFTER_WINDOW = "the budget frees only after the send window closes";
+
+/** A message the budget dropped because no allowed slot was left inside its window. */
+export function isWindowDrop(reason: string | null): boolean {
+  return reason !== null && (reason === QUIET_UNTIL_WINDOW_CLOSED || reason.endsWith(BUDGET_AFTER_WINDOW));
+}
 
 export function localHour(at: Date, timeZone: string): number {
   try {
@@ -69,7 +76,7 @@ export function decideSend(facts: SendFacts): SendDecision {
   if (isQuiet(localHour(facts.now, facts.timeZone), facts.quietHours)) {
     const until = nextAllowedTime(facts.now, facts.timeZone, facts.quietHours);
     return windowClosed(until)
-      ? { action: "skip", reason: "quiet hours until after the send window" }
+      ? { action: "skip", reason: QUIET_UNTIL_WINDOW_CLOSED }
       : { action: "defer", until, reason: "quiet hours in the recipient's time zone" };
   }
   return { action: "send" };
@@ -84,7 +91,7 @@ export function capDecision(facts: SendFacts, reason: string): SendDecision {
   const frees = !facts.capFreesAt ? new Date(facts.now.getTime() + 24 * HOUR) : new Date(Math.max(facts.capFreesAt.getTime(), facts.now.getTime() + 1));
   const until = nextAllowedTime(new Date(Math.ceil(frees.getTime() / HOUR) * HOUR), facts.timeZone, facts.quietHours);
   if (facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime()) {
-    return { action: "skip", reason: `${reason}; the budget frees only after the send window closes` };
+    return { action: "skip", reason: `${reason}; ${BUDGET_AFTER_WINDOW}` };
   }
   return { action: "defer", until, reason };
 }
