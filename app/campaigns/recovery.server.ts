@@ -90,7 +90,8 @@ async function runningRecoveryRecipients(db: Db, shop: string) {
     campaigns.map((campaign) => campaign.id),
     (chunk) =>
       db.campaignRecipient.findMany({
-        where: { shop, campaignId: { in: chunk }, holdout: false, exitedAt: null },
+        // Held-back shoppers count too: mailing them in a new sequence would spoil the holdout.
+        where: { shop, campaignId: { in: chunk }, exitedAt: null },
         select: { campaignId: true, customerId: true, email: true, checkoutToken: true },
       }),
   );
