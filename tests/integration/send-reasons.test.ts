@@ -93,4 +93,22 @@ describe("why this email", () => {
     expect(byId[ids.dropped]).toMatchObject({ outcome: "dropped", skipReason: expect.stringMatching(/window closes/) });
     expect(byId[ids.south]).toBeUndefined();
   });
+
+  it("renders the pages as HTML (server-side), with the reasons, the moves, the lift and the trust statement", async () => {
+    const page = async (path: string) => {
+      const url = new URL(path, server.url);
+      url.search = new URLSearchParams({ shop: north.shop, host: Buffer.from(`${north.shop}/admin`).toString("base64url"), embedded: "1", id_token: sessionToken(north.shop) }).toString();
+      const response = await fetch(url, { headers: { "user-agent": BROWSER } });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const why = await page(`/app/sends/${ids.sent}`);
+    expect(why).toContain("Checks before sending");
+    expect(why).toContain("New ceramics");
+    expect(why).toContain("bought together (because of p0)");
+    expect(await page("/app/activity")).toContain("Moved and dropped by the sending budget");
+    expect(await page(`/app/campaigns/${north.campaignId}`)).toContain("Attributed (last touch)");
+    expect(await page("/app/customers")).toContain("How far to trust the predictions");
+    expect(await page(`/app/customers/${north.recipients[0].customerId}`)).toContain("Prediction confidence");
+  });
 });
