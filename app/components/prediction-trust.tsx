@@ -7,7 +7,8 @@ import { formatMoney } from "./money";
 
 const TONES: Record<TrustLevel, "success" | "info" | "attention" | "warning"> = { solid: "success", useful: "info", rough: "attention", rule_of_thumb: "warning" };
 
-export function PredictionTrust({ trust }: { trust: TrustStatement }) {
+/** `note`: the fit's own technical note (why a model fell back), shown small under the statement. */
+export function PredictionTrust({ trust, note = null }: { trust: TrustStatement; note?: string | null }) {
   return (
     <Card>
       <BlockStack gap="200">
@@ -25,6 +26,11 @@ export function PredictionTrust({ trust }: { trust: TrustStatement }) {
             <List.Item key={detail}>{detail}</List.Item>
           ))}
         </List>
+        {note ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {note}
+          </Text>
+        ) : null}
       </BlockStack>
     </Card>
   );

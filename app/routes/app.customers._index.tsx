@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Card, IndexTable, InlineStack, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, BlockStack, Card, IndexTable, InlineStack, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { customerQuerySchema, listCustomers } from "~/admin/customers.server";
 import { requireShop } from "~/admin/session.server";
@@ -29,8 +29,7 @@ export default function Customers() {
     <Page title="Customers" subtitle={`${total.toLocaleString()} customers`}>
       <TitleBar title="Customers" />
       <BlockStack gap="400">
-        {model?.note ? <Banner tone="info" title="How far to trust the predictions">{model.note}</Banner> : null}
-        <PredictionTrust trust={trust} />
+        <PredictionTrust trust={trust} note={model?.note ?? null} />
         <Card padding="0">
           <div style={{ padding: 16 }}>
             <InlineStack gap="300" blockAlign="end">

@@ -35,6 +35,7 @@ export function trustStatement(model: Pick<ShopLifecycleModel, "customers" | "re
       details: [
         `${customers} customers and ${repeatCustomers} repeat buyers so far; a statistical model needs at least ${model.config.minCustomers} customers and ${model.config.minRepeatCustomers} repeat buyers.`,
         "Churn risk and next order come from each customer's own rhythm against the shop's typical gap between orders; treat them as a rough guide.",
+        ...(gammaGamma.kind === "fitted" ? ["Order values already come from a fitted spend model, shrunk towards what is typical where your data is thin."] : []),
       ],
     };
   }
