@@ -96,7 +96,6 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
         const campaign = campaigns.get(send.campaignId)!;
         const decision = decisions.get(send.id)!;
         const why = explain(reasons, campaign, send, facts, plans.get(send.campaignId)!, decision, now);
-
         const outcome = await sendOne(db, settings, campaign, plans.get(send.campaignId)!, send, { decision, why, recipient: facts.recipients.get(send.recipientId)! }, deps, now);
         result[outcome.counter]++;
         if (outcome.retryAfterMs !== undefined) stop = Math.max(stop ?? 0, outcome.retryAfterMs);
@@ -193,7 +192,8 @@ async function loadFacts(
   const sentCount = new Map(recentSends.map((row) => [row.email, row._count._all]));
   // The budget frees when the oldest send in the cap window ages out (or, with none yet, a window after now).
   const capWindowMs = voice.sending.capWindowDays * DAY;
-  const capFreesAt = (email: string) => new Date((recentSends.find((row) => row.email === email)?._min.sentAt?.getTime() ?? now.getTime()) + capWindowMs);
+  const oldestSent = new Map(recentSends.map((row) => [row.email, row._min.sentAt?.getTime() ?? now.getTime()]));
+  const capFreesAt = (email: string) => new Date((oldestSent.get(email) ?? now.getTime()) + capWindowMs);
   const identity = await recoveryIdentities(db, shop, [...recipients.values()], campaigns, checkoutByToken);
   const sellableIds = new Set(sellable.map((row) => row.productId));
 
