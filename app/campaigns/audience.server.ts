@@ -136,7 +136,9 @@ async function candidatesFor(
     }
     case "browse_abandonment": {
       const productByCustomer = (evidenceOf(opportunity).productByCustomer ?? {}) as Record<string, string>;
-      const bought = await browsersWhoBought(db, shop, customerIds, opportunity.detectedAt);
+      const lastViews = (evidenceOf(opportunity).lastViewByCustomer ?? {}) as Record<string, string>;
+      const sinceFor = new Map(customerIds.map((id) => [id, lastViews[id] ? new Date(lastViews[id]) : opportunity.detectedAt]));
+      const bought = await browsersWhoBought(db, shop, sinceFor);
       return customerIds.map((customerId) => ({
         customerId,
         score: 1,

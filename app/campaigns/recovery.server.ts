@@ -77,11 +77,12 @@ export async function recoveryShoppers(db: Db, shop: string, checkouts: Recovery
   });
 }
 
-/** Browse follow-ups: the customers who bought since, under any of their identities. */
-export async function browsersWhoBought(db: Db, shop: string, customerIds: string[], since: Date): Promise<Set<string>> {
-  if (!customerIds.length) return new Set();
-  const { graph, purchases } = await loadIdentities(db, shop, { customerIds }, since);
-  return new Set(customerIds.filter((customerId) => purchasedSince(graph, { customerId }, purchases, since).purchased));
+/** Browse follow-ups: the customers who bought after their last view (a date each), under any of their identities. */
+export async function browsersWhoBought(db: Db, shop: string, sinceByCustomer: Map<string, Date>): Promise<Set<string>> {
+  if (!sinceByCustomer.size) return new Set();
+  const earliest = new Date(Math.min(...[...sinceByCustomer.values()].map((date) => date.getTime())));
+  const { graph, purchases } = await loadIdentities(db, shop, { customerIds: [...sinceByCustomer.keys()] }, earliest);
+  return new Set([...sinceByCustomer].filter(([customerId, since]) => purchasedSince(graph, { customerId }, purchases, since).purchased).map(([customerId]) => customerId));
 }
 
 async function runningRecoveryRecipients(db: Db, shop: string) {

@@ -174,6 +174,45 @@ describe("identity before recovery", () => {
   });
 });
 
+describe("identity before a browse follow-up", () => {
+  async function browseFollowUp(shop: string, now: Date) {
+    const { created } = await recordOpportunities(
+      db,
+      shop,
+      [
+        {
+          type: "browse_abandonment",
+          key: `browse_abandonment:${randomBytes(4).toString("hex")}`,
+          title: "Still thinking about it?",
+          reason: "viewed several times",
+          evidence: { productByCustomer: { "8": "1" }, lastViewByCustomer: { "8": t0.toISOString() }, views: 3 },
+          score: 1,
+          expiresAt: new Date(now.getTime() + 3 * 24 * HOUR),
+          productIds: [],
+          customerIds: ["8"],
+          checkoutTokens: [],
+        },
+      ],
+      now,
+    );
+    return buildCampaignFromOpportunity(db, created[0].id, { fallback: new BuiltinCopywriter() }, now);
+  }
+
+  it("leaves out a viewer who then bought as a guest with another email (same phone); keeps one who bought only before looking", async () => {
+    const shop = "browse-guest.myshopify.com";
+    await setupShop(shop);
+    await db.customer.create({ data: { shop, id: "8", email: "fay@example.com", phone: "+15550001111", emailConsentState: "SUBSCRIBED" } });
+    await db.order.create({ data: { shop, id: "700", name: "#700", email: "fay.old@example.com", phone: "+15550001111", currency: "USD", totalPrice: 2400, processedAt: new Date(t0.getTime() - 24 * HOUR) } });
+    expect(await browseFollowUp(shop, new Date(t0.getTime() + 2 * HOUR))).toMatchObject({ status: "built", audienceSize: 1 });
+
+    const later = "browse-guest-later.myshopify.com";
+    await setupShop(later);
+    await db.customer.create({ data: { shop: later, id: "8", email: "fay@example.com", phone: "+15550001111", emailConsentState: "SUBSCRIBED" } });
+    await db.order.create({ data: { shop: later, id: "701", name: "#701", email: "fay.work@example.com", phone: "+15550001111", currency: "USD", totalPrice: 2400, processedAt: new Date(t0.getTime() + HOUR) } });
+    expect(await browseFollowUp(later, new Date(t0.getTime() + 2 * HOUR))).toEqual({ status: "no_audience", excluded: { [ORDERED_ELSEWHERE]: 1 } });
+  });
+});
+
 describe("per-recipient budget", () => {
   async function promo(shop: string, value: number, at: Date) {
     const { created } = await recordOpportunities(
