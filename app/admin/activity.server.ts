@@ -1,6 +1,7 @@
 import type { Db } from "~/db.server";
 import { PROCESS_WEBHOOK } from "~/ingest/process-webhook.server";
 import type { JobQueue } from "~/jobs/types";
+import { budgetMoves } from "./send-reasons.server";
 
 // The activity page: what came in (the webhook inbox, failures first), what the jobs are doing, and
 // what went out (the send ledger).
@@ -30,6 +31,7 @@ export async function activity(db: Db, shop: string) {
     jobs: counts(jobCounts),
     sends: sends.map((send) => ({ ...send, campaign: titles.get(send.campaignId) ?? send.campaignId })),
     sendCounts: counts(sendCounts),
+    budgetMoves: await budgetMoves(db, shop),
   };
 }
 

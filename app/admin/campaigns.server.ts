@@ -6,6 +6,7 @@ import { prepareStep } from "~/campaigns/personalise.server";
 import { allowedTransitions, AWAITING_APPROVAL, type CampaignState } from "~/campaigns/state-machine";
 import type { Finding } from "~/copy/guardrails";
 import { adapterForShop } from "~/delivery/connections.server";
+import { campaignLift } from "~/delivery/lift.server";
 import { appLinkKey } from "~/delivery/link-key.server";
 import { env } from "~/env.server";
 import { loadShopSettings } from "~/shops/settings.server";
@@ -74,6 +75,7 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     audience: { reasons: reasons.map((row) => ({ reason: row.reason, count: row._count._all })), excluded: plan.excluded ?? {}, sample: recipients },
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },
+    lift: await campaignLift(db, shop, campaignId),
   };
 }
 

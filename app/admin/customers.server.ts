@@ -7,6 +7,7 @@ import { defaultScoringConfig } from "~/insights/recommend/recommender-config";
 import { restoreIndex } from "~/insights/recommend/recommender-index";
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { LIFECYCLE_STAGES } from "~/insights/lifecycle/stages";
+import { customerPrediction, shopPredictionTrust } from "~/insights/store/prediction-trust.server";
 
 export const customerQuerySchema = z.object({
   q: z.string().trim().max(100).default(""),
@@ -52,6 +53,7 @@ export async function listCustomers(db: Db, shop: string, query: z.infer<typeof 
     page: query.page,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     model,
+    trust: await shopPredictionTrust(db, shop),
   };
 }
 
@@ -94,6 +96,7 @@ export async function customerDetail(db: Db, shop: string, customerId: string) {
     sends,
     orders,
     modelNote: model?.note ?? null,
+    prediction: await customerPrediction(db, shop, customerId),
   };
 }
 

@@ -8,6 +8,7 @@ import { restoreIndex, type RecommenderIndex } from "~/insights/recommend/recomm
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
+import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recovery.server";
 import type { CampaignPlan } from "./sequence";
 
 // Who receives a campaign, why, and what each recipient's product block shows. Only customers with
@@ -24,6 +25,8 @@ export interface AudienceMember {
   checkoutToken: string | null;
   productIds: string[];
   expectedRevenue: number;
+  /** Why this recipient, kept with every message sent to them. */
+  evidence: Record<string, unknown>;
 }
 
 export interface Audience {
@@ -49,6 +52,9 @@ interface Candidate {
   productIds?: string[];
   acceptsMarketing?: boolean;
   value?: number;
+  /** Left out for this reason (counted in `excluded`, shown to the merchant). */
+  excludedBecause?: string;
+  evidence?: Record<string, unknown>;
 }
 
 export async function buildAudience(
@@ -101,28 +107,44 @@ async function candidatesFor(
       const checkouts = await inChunks(checkoutTokens, (chunk) =>
         db.checkout.findMany({
           where: { shop, token: { in: chunk } },
-          select: { token: true, email: true, customerId: true, buyerAcceptsMarketing: true, lineItems: true, shopifyUpdatedAt: true, syncedAt: true, totalPrice: true },
+          select: { token: true, cartToken: true, email: true, phone: true, customerId: true, buyerAcceptsMarketing: true, lineItems: true, shopifyUpdatedAt: true, syncedAt: true, totalPrice: true },
         }),
       );
-      return checkouts.map((checkout) => ({
+      // One sequence per shopper, whatever identities their checkouts carry (identity before recovery).
+      const shoppers = await recoveryShoppers(
+        db,
+        shop,
+        checkouts.map((checkout) => ({
+          ...checkout,
+          abandonedAt: checkout.shopifyUpdatedAt ?? checkout.syncedAt,
+          productIds: (JSON.parse(checkout.lineItems) as Array<{ productId: string | null }>).flatMap((line) => (line.productId ? [line.productId] : [])),
+        })),
+      );
+      return shoppers.map(({ checkout, productIds, excludedBecause, evidence }) => ({
         customerId: checkout.customerId,
         email: checkout.email,
         score: 1,
         reason: "left items in their checkout",
-        anchorAt: checkout.shopifyUpdatedAt ?? checkout.syncedAt,
+        anchorAt: checkout.abandonedAt,
         checkoutToken: checkout.token,
         acceptsMarketing: checkout.buyerAcceptsMarketing,
-        productIds: (JSON.parse(checkout.lineItems) as Array<{ productId: string | null }>).flatMap((line) => (line.productId ? [line.productId] : [])),
+        productIds,
         value: checkout.totalPrice,
+        excludedBecause,
+        evidence,
       }));
     }
     case "browse_abandonment": {
       const productByCustomer = (evidenceOf(opportunity).productByCustomer ?? {}) as Record<string, string>;
+      const lastViews = (evidenceOf(opportunity).lastViewByCustomer ?? {}) as Record<string, string>;
+      const sinceFor = new Map(customerIds.map((id) => [id, lastViews[id] ? new Date(lastViews[id]) : opportunity.detectedAt]));
+      const bought = await browsersWhoBought(db, shop, sinceFor);
       return customerIds.map((customerId) => ({
         customerId,
         score: 1,
         reason: "viewed it recently",
         productIds: productByCustomer[customerId] ? [productByCustomer[customerId]] : [],
+        excludedBecause: bought.has(customerId) ? ORDERED_ELSEWHERE : undefined,
       }));
     }
     default:
@@ -203,6 +225,10 @@ async function eligible(
 
   const members = new Map<string, AudienceMember>();
   for (const candidate of candidates) {
+    if (candidate.excludedBecause) {
+      skip(candidate.excludedBecause);
+      continue;
+    }
     const customer = candidate.customerId ? customers.get(candidate.customerId) : undefined;
     if (customer?.deletedAt || customer?.redactedAt) {
       skip("deleted or redacted");
@@ -236,6 +262,7 @@ async function eligible(
       checkoutToken: candidate.checkoutToken ?? null,
       productIds: candidate.productIds ?? [],
       expectedRevenue: candidate.value ?? 0,
+      evidence: { rule: candidate.reason, score: candidate.score, ...candidate.evidence },
     });
   }
   return { members: [...members.values()], excluded };
@@ -261,8 +288,11 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
   );
   for (const member of members) {
     const own = [...new Set([...member.productIds, ...campaignProductIds])].filter((id) => catalog(id));
+    const ownSource = (id: string) => (member.productIds.includes(id) ? (member.checkoutToken ? "in their checkout" : "what they looked at") : "the campaign's products");
+    const ownEvidence = own.map((productId) => ({ productId, because: ownSource(productId) }));
     if (own.length >= PRODUCTS_PER_RECIPIENT || !index) {
       member.productIds = own.slice(0, PRODUCTS_PER_RECIPIENT);
+      member.evidence.products = ownEvidence.slice(0, PRODUCTS_PER_RECIPIENT);
       continue;
     }
     const stateJson = member.customerId ? states.get(member.customerId) : undefined;
@@ -284,5 +314,13 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
       scoring: defaultScoringConfig,
     });
     member.productIds = [...own, ...recommended.map((item) => item.productId)];
+    member.evidence.products = [
+      ...ownEvidence,
+      ...recommended.map((item) => ({
+        productId: item.productId,
+        because: "recommended",
+        reasons: item.reasons.map((reason) => ({ ...reason, contribution: Math.round(reason.contribution * 1000) / 1000 })),
+      })),
+    ];
   }
 }

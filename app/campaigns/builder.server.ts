@@ -189,6 +189,8 @@ export async function buildCampaignFromOpportunity(
         checkoutToken: member.checkoutToken,
         products: JSON.stringify(member.productIds),
         reason: member.reason,
+        expectedValue: member.expectedRevenue,
+        evidence: JSON.stringify(member.evidence),
         holdout: hashSeed(`${campaign.id}:${member.email}`) / 2 ** 32 < holdoutShare,
       })),
     });

@@ -12,6 +12,8 @@ export interface SendFacts {
   /** Marketing emails already sent to this address within the cap window. */
   sentInCapWindow: number;
   frequencyCap: number;
+  /** When the recipient's budget next frees a slot (the oldest send in the cap window ages out). */
+  capFreesAt?: Date | null;
   /** The recipient ordered after the sequence started (recovery and win-back stop). */
   orderedSinceStart: boolean;
   exitOnOrder: boolean;
@@ -29,13 +31,29 @@ export type SendDecision =
   | { action: "defer"; until: Date; reason: string };
 
 const HOUR = 3_600_000;
+const QUIET_UNTIL_WINDOW_CLOSED = "quiet hours until after the send window";
+const BUDGET_AFTER_WINDOW = "the budget frees only after the send window closes";
+
+/** A message the budget dropped because no allowed slot was left inside its window. */
+export function isWindowDrop(reason: string | null): boolean {
+  return reason !== null && (reason === QUIET_UNTIL_WINDOW_CLOSED || reason.endsWith(BUDGET_AFTER_WINDOW));
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one (about a millisecond against a few
+// microseconds): one per zone, kept. null marks a zone Intl does not know.
+const hourFormats = new Map<string, Intl.DateTimeFormat | null>();
 
 export function localHour(at: Date, timeZone: string): number {
-  try {
-    return Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone }).format(at));
-  } catch {
-    return at.getUTCHours(); // an unknown zone reads as UTC rather than failing the send
+  let format = hourFormats.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone });
+    } catch {
+      format = null;
+    }
+    if (hourFormats.size < 1_000) hourFormats.set(timeZone, format);
   }
+  return format ? Number(format.format(at)) : at.getUTCHours(); // an unknown zone reads as UTC rather than failing the send
 }
 
 /** True when `hour` falls in quiet hours that may wrap midnight (21 → 8). */
@@ -63,18 +81,26 @@ export function decideSend(facts: SendFacts): SendDecision {
     return { action: "skip", reason: "every product in the email is sold out or gone" };
   }
   const windowClosed = (until: Date) => facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime();
-  if (facts.sentInCapWindow >= facts.frequencyCap) {
-    // Issue: "reschedule instead of skipping" — try again in a day, until the window closes.
-    const until = nextAllowedTime(new Date(facts.now.getTime() + 24 * HOUR), facts.timeZone, facts.quietHours);
-    return windowClosed(until)
-      ? { action: "skip", reason: `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap}) and the window closed` }
-      : { action: "defer", until, reason: `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap})` };
-  }
+  if (facts.sentInCapWindow >= facts.frequencyCap) return capDecision(facts, `frequency cap reached (${facts.sentInCapWindow}/${facts.frequencyCap})`);
   if (isQuiet(localHour(facts.now, facts.timeZone), facts.quietHours)) {
     const until = nextAllowedTime(facts.now, facts.timeZone, facts.quietHours);
     return windowClosed(until)
-      ? { action: "skip", reason: "quiet hours until after the send window" }
+      ? { action: "skip", reason: QUIET_UNTIL_WINDOW_CLOSED }
       : { action: "defer", until, reason: "quiet hours in the recipient's time zone" };
   }
   return { action: "send" };
+}
+
+/**
+ * The recipient's budget is spent: move the message to the first slot where it frees (outside quiet
+ * hours), or drop it when that slot is past the message's window.
+ */
+export function capDecision(facts: SendFacts, reason: string): SendDecision {
+  // Unknown: try again in a day; already past (a send aged out this instant): the next hour.
+  const frees = !facts.capFreesAt ? new Date(facts.now.getTime() + 24 * HOUR) : new Date(Math.max(facts.capFreesAt.getTime(), facts.now.getTime() + 1));
+  const until = nextAllowedTime(new Date(Math.ceil(frees.getTime() / HOUR) * HOUR), facts.timeZone, facts.quietHours);
+  if (facts.windowEndsAt !== null && until.getTime() > facts.windowEndsAt.getTime()) {
+    return { action: "skip", reason: `${reason}; ${BUDGET_AFTER_WINDOW}` };
+  }
+  return { action: "defer", until, reason };
 }

@@ -10,10 +10,12 @@ import { inChunks } from "~/lib/chunks";
 import { errorMessage, log } from "~/lib/logger.server";
 import { loadShopSettings, type ShopSettings } from "~/shops/settings.server";
 import { ensureShop, isInstalled } from "~/shops/shops.server";
-import { decideSend, type SendFacts } from "./checks";
+import { decideBatch } from "./budget";
+import { allocateVariants, finishCampaigns } from "./campaign-progress.server";
+import type { SendDecision, SendFacts } from "./checks";
+import { recoveryIdentities, type RecoveryIdentities } from "./identity-check.server";
 import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
-import { recordCampaignResults, variantStats } from "./learning.server";
-import { chooseVariant, winner } from "./variants";
+import { explain, loadWhyContext } from "./why.server";
 
 // Works the due rows of a shop's send ledger. A batch of rows is claimed (scheduled → sending, tagged
 // with this run's id) by one conditional update, so no two workers ever hold the same row. The facts
@@ -76,6 +78,12 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
 
   const facts = await loadFacts(db, shop, settings, claimed, campaigns, shopRow.ianaTimezone, shopRow.sendingPaused || !isInstalled(shopRow), now);
   await allocateVariants(db, shop, claimed, campaigns);
+  const plans = new Map([...campaigns.values()].map((campaign) => [campaign.id, campaignPlanSchema.parse(JSON.parse(campaign.plan))]));
+  // The budget ranks each recipient's due messages by expected value before any goes out.
+  const decisions = decideBatch(
+    claimed.map((send) => ({ id: send.id, email: send.email, expectedValue: send.expectedValue, scheduledAt: send.scheduledAt, facts: facts.factsFor(send, campaigns.get(send.campaignId)!, plans.get(send.campaignId)!) })),
+  );
+  const reasons = await loadWhyContext(db, shop, campaigns);
   let stop: number | null = null;
   const queue = [...claimed];
   const worker = async () => {
@@ -85,7 +93,10 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
         continue;
       }
       try {
-        const outcome = await sendOne(db, settings, campaigns.get(send.campaignId)!, send, facts, deps, now);
+        const campaign = campaigns.get(send.campaignId)!;
+        const decision = decisions.get(send.id)!;
+        const why = explain(reasons, campaign, send, facts, plans.get(send.campaignId)!, decision, now);
+        const outcome = await sendOne(db, settings, campaign, plans.get(send.campaignId)!, send, { decision, why, recipient: facts.recipients.get(send.recipientId)! }, deps, now);
         result[outcome.counter]++;
         if (outcome.retryAfterMs !== undefined) stop = Math.max(stop ?? 0, outcome.retryAfterMs);
       } catch (error) {
@@ -128,6 +139,8 @@ async function claimBatch(db: Db, shop: string, campaignIds: string[], now: Date
 interface BatchFacts {
   recipients: Map<string, CampaignRecipient>;
   factsFor(send: Send, campaign: Campaign, plan: CampaignPlan): SendFacts;
+  /** Recovery campaigns: the purchase check under every identity of the shopper (null for others). */
+  identity: RecoveryIdentities;
 }
 
 /** Everything the checks need for a batch, in a handful of queries. */
@@ -150,13 +163,14 @@ async function loadFacts(
   const productIds = [...new Set([...recipients.values()].flatMap((r) => JSON.parse(r.products) as string[]))];
   const [customers, checkouts, suppressed, recentSends, orders, sellable] = await Promise.all([
     inChunks(customerIds, (chunk) => db.customer.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, emailConsentState: true, timezone: true, deletedAt: true } })),
-    inChunks(tokens, (chunk) => db.checkout.findMany({ where: { shop, token: { in: chunk } }, select: { token: true, buyerAcceptsMarketing: true, completedAt: true } })),
+    inChunks(tokens, (chunk) => db.checkout.findMany({ where: { shop, token: { in: chunk } }, select: { token: true, cartToken: true, phone: true, buyerAcceptsMarketing: true, completedAt: true } })),
     inChunks(emails, (chunk) => db.suppression.findMany({ where: { shop, email: { in: chunk } }, select: { email: true } })),
     inChunks(emails, (chunk) =>
       db.send.groupBy({
         by: ["email"],
-        where: { shop, email: { in: chunk }, status: "sent", sentAt: { gte: new Date(now.getTime() - voice.sending.capWindowDays * DAY) } },
+        where: { shop, email: { in: chunk }, status: "sent", sentAt: { gt: new Date(now.getTime() - voice.sending.capWindowDays * DAY) } },
         _count: { _all: true },
+        _min: { sentAt: true },
       }),
     ),
     inChunks(emails, (chunk) =>
@@ -176,10 +190,16 @@ async function loadFacts(
   const checkoutByToken = new Map(checkouts.map((c) => [c.token, c]));
   const suppressedEmails = new Set(suppressed.map((row) => row.email));
   const sentCount = new Map(recentSends.map((row) => [row.email, row._count._all]));
+  // The budget frees when the oldest send in the cap window ages out (or, with none yet, a window after now).
+  const capWindowMs = voice.sending.capWindowDays * DAY;
+  const oldestSent = new Map(recentSends.map((row) => [row.email, row._min.sentAt?.getTime() ?? now.getTime()]));
+  const capFreesAt = (email: string) => new Date((oldestSent.get(email) ?? now.getTime()) + capWindowMs);
+  const identity = await recoveryIdentities(db, shop, [...recipients.values()], campaigns, checkoutByToken);
   const sellableIds = new Set(sellable.map((row) => row.productId));
 
   return {
     recipients,
+    identity,
     factsFor(send, campaign, plan) {
       const recipient = recipients.get(send.recipientId)!;
       const customer = send.customerId ? customerById.get(send.customerId) : undefined;
@@ -199,7 +219,8 @@ async function loadFacts(
         suppressed: suppressedEmails.has(send.email),
         sentInCapWindow: sentCount.get(send.email) ?? 0,
         frequencyCap: voice.sending.frequencyCap,
-        orderedSinceStart: ordered || Boolean(checkout?.completedAt),
+        capFreesAt: capFreesAt(send.email),
+        orderedSinceStart: ordered || Boolean(checkout?.completedAt) || identity.check(recipient)?.purchase != null,
         exitOnOrder: plan.exitOn.includes("ordered"),
         productsTotal: products.length,
         productsUnavailable: products.filter((id) => !sellableIds.has(id)).length,
@@ -213,22 +234,32 @@ async function loadFacts(
 
 type Outcome = { counter: Counter; retryAfterMs?: number };
 
-async function sendOne(
-  db: Db,
-  settings: ShopSettings,
-  campaign: Campaign,
-  send: Send,
-  facts: BatchFacts,
-  deps: DispatchDeps,
-  now: Date,
-): Promise<Outcome> {
+interface Decided {
+  decision: SendDecision;
+  /** Why (JSON), stored with the row's outcome. */
+  why: (outcome: string) => string;
+  recipient: CampaignRecipient;
+}
+
+async function sendOne(db: Db, settings: ShopSettings, campaign: Campaign, plan: CampaignPlan, send: Send, decided: Decided, deps: DispatchDeps, now: Date): Promise<Outcome> {
   const { shop } = campaign;
-  const plan = campaignPlanSchema.parse(JSON.parse(campaign.plan));
-  const recipient = facts.recipients.get(send.recipientId)!;
-  const decision = decideSend(facts.factsFor(send, campaign, plan));
-  if (decision.action === "skip") return finish(db, send, { status: "skipped", skipReason: decision.reason }, "skipped");
+  const { decision, recipient } = decided;
+  if (decision.action === "skip") return finish(db, send, { status: "skipped", skipReason: decision.reason, why: decided.why(`not sent: ${decision.reason}`) }, "skipped");
   if (decision.action === "defer") {
-    await db.send.update({ where: { id: send.id }, data: { status: "scheduled", scheduledAt: decision.until, lockedAt: null, claimedBy: null, skipReason: decision.reason } });
+    // Moved, not dropped: a move is not a delivery attempt; the first planned time is kept for the merchant.
+    await db.send.update({
+      where: { id: send.id },
+      data: {
+        status: "scheduled",
+        scheduledAt: decision.until,
+        lockedAt: null,
+        claimedBy: null,
+        plannedAt: send.plannedAt ?? send.scheduledAt,
+        moves: { increment: 1 },
+        moveReason: decision.reason,
+        attempts: { decrement: 1 },
+      },
+    });
     return { counter: "deferred" };
   }
 
@@ -265,7 +296,7 @@ async function sendOne(
     metadata: { shop: shop.slice(0, 200), campaign: campaign.id, send: send.id },
   };
   const sent = await deps.adapter.send(message);
-  if (sent.ok) return finish(db, send, { status: "sent", sentAt: now, providerMessageId: sent.providerMessageId, lastError: null }, "sent");
+  if (sent.ok) return finish(db, send, { status: "sent", sentAt: now, providerMessageId: sent.providerMessageId, lastError: null, why: decided.why("sent") }, "sent");
   return handleEspError(db, send, sent.error);
 }
 
@@ -352,44 +383,9 @@ async function retryLater(db: Db, send: Send, reason: string, delayMs: number, c
 async function finish(
   db: Db,
   send: Send,
-  data: { status: string; skipReason?: string; lastError?: string | null; sentAt?: Date; providerMessageId?: string },
+  data: { status: string; skipReason?: string; lastError?: string | null; sentAt?: Date; providerMessageId?: string; why?: string },
   counter: Counter,
 ): Promise<Outcome> {
   await db.send.update({ where: { id: send.id }, data: { ...data, lockedAt: null } });
   return { counter };
-}
-
-/** A campaign whose rows are all settled is sent, and what its variants achieved is stored. */
-async function finishCampaigns(db: Db, shop: string, campaigns: Campaign[], now: Date): Promise<void> {
-  for (const campaign of campaigns) {
-    if (campaign.status !== "sending") continue;
-    const open = await db.send.count({ where: { shop, campaignId: campaign.id, status: { in: ["scheduled", "sending"] } } });
-    if (open > 0) continue;
-    const done = await transitionCampaign(db, shop, campaign.id, "sent", { kind: "system", id: "dispatcher" }, null, now);
-    if (done.ok) await recordCampaignResults(db, shop, campaign.id);
-  }
-}
-
-/**
- * Chooses each claimed send's subject variant by Thompson sampling on what the step's variants have
- * achieved so far (clicks and attributed orders); once one is clearly best, every send gets it.
- */
-async function allocateVariants(db: Db, shop: string, sends: Send[], campaigns: Map<string, Campaign>): Promise<void> {
-  const byStep = Map.groupBy(sends, (send) => `${send.campaignId}:${send.step}`);
-  for (const group of byStep.values()) {
-    const campaign = campaigns.get(group[0].campaignId)!;
-    const version = await db.campaignVersion.findFirst({ where: { id: campaign.currentVersionId ?? "", shop } });
-    const variants = version ? (contentOf(version).steps[group[0].step]?.subjectVariants.length ?? 1) : 1;
-    if (variants < 2) continue;
-    const { stats } = await variantStats(db, shop, campaign.id, group[0].step, variants);
-    const decided = winner(stats);
-    const chosen = new Map<number, string[]>();
-    for (const send of group) {
-      const variant = decided ?? chooseVariant(stats);
-      stats[variant].sends++;
-      send.variant = variant;
-      chosen.set(variant, [...(chosen.get(variant) ?? []), send.id]);
-    }
-    for (const [variant, ids] of chosen) await db.send.updateMany({ where: { id: { in: ids } }, data: { variant } });
-  }
 }

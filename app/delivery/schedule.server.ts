@@ -72,6 +72,8 @@ export async function scheduleCampaign(
           status: recipient.holdout ? "holdout" : "scheduled",
           variant: hashSeed(`${recipient.id}:${index}`) % variants,
           scheduledAt,
+          plannedAt: scheduledAt,
+          expectedValue: recipient.expectedValue,
           windowEndsAt: new Date(scheduledAt.getTime() + SEND_WINDOW_HOURS * HOUR),
         };
       }),

@@ -47,7 +47,7 @@ export async function redactCustomer(db: Db, shop: string, identity: CustomerIde
       where: { shop, id: { in: customerIds } },
       data: { ...NO_PERSONAL_DATA, emailConsentState: "REDACTED", redactedAt: now },
     }),
-    ...(orders.OR.length ? [db.order.updateMany({ where: orders, data: { email: null, landingSite: null } })] : []),
+    ...(orders.OR.length ? [db.order.updateMany({ where: orders, data: { email: null, phone: null, landingSite: null } })] : []),
     ...(checkoutMatch.OR.length ? [db.checkout.deleteMany({ where: checkoutMatch })] : []),
     db.browseEvent.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
     db.customerInsight.deleteMany({ where: { shop, customerId: { in: customerIds } } }),

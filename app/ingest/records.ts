@@ -109,6 +109,7 @@ export interface OrderRecord {
   name: string;
   customerId: string | null;
   email: string | null;
+  phone: string | null;
   checkoutToken: string | null;
   cartToken: string | null;
   currency: string;

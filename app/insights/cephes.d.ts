@@ -6,6 +6,7 @@ declare module "cephes" {
     lgam(x: number): number;
     psi(x: number): number;
     hyp2f1(a: number, b: number, c: number, x: number): number;
+    stdtri(k: number, p: number): number;
   };
   export default cephes;
 }

@@ -18,6 +18,8 @@ export interface SpecialFunctions {
   digamma(x: number): number;
   /** Gauss hypergeometric ₂F₁(a, b; c; z) */
   hyp2f1(a: number, b: number, c: number, z: number): number;
+  /** The p-quantile of Student's t with `df` degrees of freedom (cephes takes whole df: rounded down, which widens intervals) */
+  studentTQuantile(df: number, p: number): number;
 }
 
 // cephes reports domain errors and precision loss by throwing; callers here treat a non-finite number as
@@ -36,6 +38,7 @@ const functions: SpecialFunctions = {
   lgamma: orNaN((x) => cephes.lgam(x)),
   digamma: orNaN((x) => cephes.psi(x)),
   hyp2f1: orNaN((a, b, c, z) => cephes.hyp2f1(a, b, c, z)),
+  studentTQuantile: orNaN((df, p) => cephes.stdtri(Math.max(1, Math.floor(df)), p)),
 };
 
 export function specialFunctions(): SpecialFunctions {

@@ -286,7 +286,12 @@ export function detectBrowseAbandonment(snapshot: ShopSnapshot): OpportunityCand
       ...base("browse_abandonment", `browse_abandonment:${isoDay(snapshot.now)}`, new Date(snapshot.now.getTime() + days(3))),
       title: "Follow up on products shoppers keep looking at",
       reason: `${plural(abandoners.length, "shopper")} viewed the same product several times without buying (${plural(products.size, "product")})`,
-      evidence: { productByCustomer: Object.fromEntries(abandoners.map((a) => [a.customerId, a.productId])), views: abandoners.reduce((sum, a) => sum + a.views, 0) },
+      evidence: {
+        productByCustomer: Object.fromEntries(abandoners.map((a) => [a.customerId, a.productId])),
+        // When each last looked: a purchase after it, under any identity, cancels their follow-up.
+        lastViewByCustomer: Object.fromEntries(abandoners.map((a) => [a.customerId, a.lastViewAt.toISOString()])),
+        views: abandoners.reduce((sum, a) => sum + a.views, 0),
+      },
       score: abandoners.length,
       customerIds: abandoners.map((abandoner) => abandoner.customerId),
       productIds: [...products],

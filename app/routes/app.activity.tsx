@@ -2,10 +2,11 @@ import { useActionToast } from "~/components/use-action-toast";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, Layout, Link, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { activity, retryDelivery } from "~/admin/activity.server";
 import { requireShop } from "~/admin/session.server";
+import { BudgetMoves } from "~/components/budget-moves";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/runtime.server";
 
@@ -80,7 +81,9 @@ export default function Activity() {
                   columnContentTypes={["text", "text", "text", "text"]}
                   headings={["Recipient", "Campaign", "Status", "When / why"]}
                   rows={data.sends.map((send) => [
-                    send.email,
+                    <Link key={send.id} url={`/app/sends/${send.id}`}>
+                      {send.email}
+                    </Link>,
                     `${send.campaign} (email ${send.step + 1})`,
                     send.status,
                     send.status === "sent" ? when(send.sentAt) : (send.skipReason ?? send.lastError ?? ""),
@@ -88,6 +91,7 @@ export default function Activity() {
                 />
               </BlockStack>
             </Card>
+            <BudgetMoves rows={data.budgetMoves} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

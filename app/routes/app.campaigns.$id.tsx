@@ -29,6 +29,7 @@ import { runCampaignAction } from "~/admin/campaign-actions.server";
 import { editStep } from "~/admin/campaign-edits.server";
 import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
 import { requireShop } from "~/admin/session.server";
+import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/runtime.server";
@@ -229,9 +230,7 @@ export default function CampaignReview() {
                   <Text as="p">
                     Sent {review.sends.sent ?? 0} · waiting {review.sends.scheduled ?? 0} · skipped {review.sends.skipped ?? 0} · holdout {review.sends.holdout ?? 0}
                   </Text>
-                  <Text as="p">
-                    {review.attributed.orders} attributed orders, {formatMoney(review.attributed.revenue, campaign.currency)}
-                  </Text>
+                  <IncrementalRevenue lift={review.lift} attributed={review.attributed} currency={campaign.currency} />
                 </BlockStack>
               </Card>
               <Card>

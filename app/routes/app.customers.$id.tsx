@@ -5,6 +5,7 @@ import { Badge, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@
 import { customerDetail } from "~/admin/customers.server";
 import { requireShop } from "~/admin/session.server";
 import { formatMoney } from "~/components/money";
+import { PredictionRanges } from "~/components/prediction-trust";
 import { db } from "~/db.server";
 import { ensureShop } from "~/shops/shops.server";
 
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, insight, recommendations, sends, orders, currency, modelNote } = useLoaderData<typeof loader>();
+  const { customer, insight, recommendations, sends, orders, currency, modelNote, prediction } = useLoaderData<typeof loader>();
   return (
     <Page backAction={{ content: "Customers", url: "/app/customers" }} title={customer.name || customer.email || `Customer ${customer.id}`} subtitle={customer.email ?? undefined}>
       <TitleBar title="Customer" />
@@ -41,6 +42,7 @@ export default function CustomerPage() {
                   {modelNote}
                 </Text>
               ) : null}
+              <PredictionRanges prediction={prediction} currency={currency} />
             </Card>
             <Card>
               <BlockStack gap="200">

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Card, IndexTable, InlineStack, Link, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, BlockStack, Card, IndexTable, InlineStack, Link, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { customerQuerySchema, listCustomers } from "~/admin/customers.server";
 import { requireShop } from "~/admin/session.server";
+import { PredictionTrust } from "~/components/prediction-trust";
 import { formatMoney } from "~/components/money";
 import { db } from "~/db.server";
 import { ensureShop } from "~/shops/shops.server";
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const STAGES = ["all", "new", "active", "loyal", "vip", "at_risk", "lapsed", "lost"];
 
 export default function Customers() {
-  const { rows, page, pages, model, currency, total } = useLoaderData<typeof loader>();
+  const { rows, page, pages, model, currency, total, trust } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const [q, setQ] = useState(params.get("q") ?? "");
@@ -28,7 +29,7 @@ export default function Customers() {
     <Page title="Customers" subtitle={`${total.toLocaleString()} customers`}>
       <TitleBar title="Customers" />
       <BlockStack gap="400">
-        {model?.note ? <Banner tone="info" title="How far to trust the predictions">{model.note}</Banner> : null}
+        <PredictionTrust trust={trust} note={model?.note ?? null} />
         <Card padding="0">
           <div style={{ padding: 16 }}>
             <InlineStack gap="300" blockAlign="end">

@@ -33,7 +33,7 @@ export const BACKFILL_QUERIES: Record<BackfillResource, string> = {
     {
       orders {
         edges { node {
-          id name email createdAt processedAt updatedAt cancelledAt cancelReason currencyCode
+          id name email phone createdAt processedAt updatedAt cancelledAt cancelReason currencyCode
           displayFinancialStatus displayFulfillmentStatus discountCodes sourceName customerAcceptsMarketing
           customer { id }
           totalPriceSet { shopMoney { amount currencyCode } }

@@ -18,6 +18,7 @@ export async function upsertOrder(ctx: MirrorContext, order: OrderRecord): Promi
     name: order.name,
     customerId: order.customerId,
     email: order.email,
+    phone: order.phone,
     checkoutToken: order.checkoutToken,
     cartToken: order.cartToken,
     currency: order.currency,

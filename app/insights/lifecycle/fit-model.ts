@@ -23,6 +23,9 @@ export type ModelFit<Params> =
       iterations: number;
       /** standard errors of ln(parameter) from the curvature at the optimum (Laplace), null when singular */
       logStandardErrors: Params | null;
+      /** covariance of the ln-parameters (Laplace; in the order of the model's parameter names), for
+       * prediction intervals; absent from fits stored before it was kept, null when singular */
+      logCovariance?: number[][] | null;
       /** low: every ln-parameter's standard error under 0.2 (±20%); medium: under 0.5; high: worse or singular */
       uncertainty: Uncertainty;
       /** why the fit is not the plain one asked for, e.g. a MAP retry after maximum likelihood failed */
@@ -86,5 +89,6 @@ export function fitOnLogScale<Name extends string>(input: {
       ? (Object.fromEntries(names.map((name, i) => [name, standardErrors[i]])) as Record<Name, number>)
       : null,
     uncertainty: worst < 0.2 ? "low" : worst < 0.5 ? "medium" : "high",
+    logCovariance: covariance,
   };
 }

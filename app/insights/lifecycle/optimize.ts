@@ -99,8 +99,8 @@ export function numericalHessian(objective: Objective, x: readonly number[], ste
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (columns[j][i] + columns[i][j]) / 2));
 }
 
-/** Inverse of a small symmetric positive-definite matrix by Cholesky; null when it is not positive definite. */
-export function invertPositiveDefinite(matrix: number[][]): number[][] | null {
+/** Lower-triangular L with L Lᵀ = matrix (symmetric positive definite); null when it is not. */
+export function cholesky(matrix: readonly (readonly number[])[]): number[][] | null {
   const n = matrix.length;
   const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i += 1) {
@@ -113,6 +113,14 @@ export function invertPositiveDefinite(matrix: number[][]): number[][] | null {
       } else l[i][j] = sum / l[j][j];
     }
   }
+  return l;
+}
+
+/** Inverse of a small symmetric positive-definite matrix by Cholesky; null when it is not positive definite. */
+export function invertPositiveDefinite(matrix: number[][]): number[][] | null {
+  const n = matrix.length;
+  const l = cholesky(matrix);
+  if (!l) return null;
   // Solve L Lᵀ X = I column by column.
   const inverse = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let column = 0; column < n; column += 1) {
