@@ -8,6 +8,7 @@ import { restoreIndex, type RecommenderIndex } from "~/insights/recommend/recomm
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
+import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
 import type { CampaignPlan } from "./sequence";
 
 // Who receives a campaign, why, and what each recipient's product block shows. Only customers with
@@ -124,6 +125,11 @@ async function candidatesFor(
         reason: "viewed it recently",
         productIds: productByCustomer[customerId] ? [productByCustomer[customerId]] : [],
       }));
+    }
+    case "goal": {
+      // A merchant's goal names its segment; an unreadable one reaches no one.
+      const segment = goalSegmentSchema.safeParse(evidenceOf(opportunity).segment);
+      return segment.success ? segmentCandidates(db, shop, segment.data) : [];
     }
     default:
       return productAudience(db, shop, opportunity.type, productIds, now);

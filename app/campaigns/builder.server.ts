@@ -11,6 +11,7 @@ import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
 import { buildAudience, type Audience } from "./audience.server";
 import { addVersion, transitionCampaign, type CampaignContent } from "./campaigns.server";
+import { goalPlanFromEvidence } from "./goals";
 import { defaultPlan, type CampaignPlan } from "./sequence";
 
 // Opportunity → ready-to-review campaign: audience, sequence plan, copy for every step (checked by the
@@ -98,12 +99,14 @@ export async function buildCampaignFromOpportunity(
   const { shop } = opportunity;
   const [shopRow, settings] = await Promise.all([ensureShop(db, shop), loadShopSettings(db, shop)]);
   const voice = settings.brandVoice;
-  const { kind, angle } = kindAndAngle(opportunity.type);
-  const plan: CampaignPlan = { ...defaultPlan(kind, angle, voice, now), holdoutPercent: settings.holdoutPercent };
+  const evidence = evidenceOf(opportunity);
+  // A merchant's goal brings its own planned sequence (what each step is for, and why).
+  const goal = goalPlanFromEvidence(evidence);
+  const { kind, angle } = goal ? { kind: "promotional" as const, angle: goal.angle } : kindAndAngle(opportunity.type);
+  const plan: CampaignPlan = { ...(goal ? goal.plan : defaultPlan(kind, angle, voice, now)), holdoutPercent: settings.holdoutPercent };
   const audience = await buildAudience(db, opportunity, plan, now);
   if (!audience.members.length) return { status: "no_audience", excluded: audience.excluded };
 
-  const evidence = evidenceOf(opportunity);
   const products = await productFacts(db, shop, copyProductIds(evidence.productIds, audience), shopRow.currencyCode);
   const otherTitles = (
     await db.product.findMany({
@@ -138,6 +141,7 @@ export async function buildCampaignFromOpportunity(
       styleHints: hints,
       avoidSubjects: content.steps.flatMap((previous) => previous.draft.subjects),
       seed: hashSeed(`${opportunity.id}:${step}`),
+      ...(goal?.steps[step] && { purpose: goal.steps[step].purpose }),
     };
     const written = await writeCopy(request, { ...copywriters, context: { allowedHosts: [shop], otherProductTitles: otherTitles } });
     generation.push(written.attempts);
@@ -168,7 +172,13 @@ export async function buildCampaignFromOpportunity(
       predictedRevenue: audience.predictedRevenue,
       currency: shopRow.currencyCode,
       // The plan, plus what the copy was grounded in, so a merchant's edits are checked against the same facts.
-      plan: JSON.stringify({ ...plan, excluded: audience.excluded, copyProducts: products, audienceSummary: audienceSummary(audience, opportunity) }),
+      plan: JSON.stringify({
+        ...plan,
+        excluded: audience.excluded,
+        copyProducts: products,
+        audienceSummary: audienceSummary(audience, opportunity),
+        ...(goal && { goal: { objective: goal.objective, summary: goal.summary, timingReasoning: goal.timingReasoning, steps: goal.steps } }),
+      }),
     },
   });
   await db.campaignTransition.create({
