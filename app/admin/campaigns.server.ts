@@ -59,7 +59,12 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     db.send.groupBy({ by: ["status"], where: { shop, campaignId }, _count: { _all: true } }),
     db.orderAttribution.aggregate({ where: { shop, campaignId }, _sum: { revenue: true }, _count: true }),
   ]);
-  const plan = JSON.parse(campaign.plan) as { steps: Array<{ delayHours: number; offerPercent: number | null }>; excluded?: Record<string, number> };
+  const plan = JSON.parse(campaign.plan) as {
+    steps: Array<{ delayHours: number; offerPercent: number | null }>;
+    excluded?: Record<string, number>;
+    /** Goal-driven campaigns: the merchant's goal and the reasoning behind every step. */
+    goal?: { summary: string; timingReasoning: string; steps: Array<{ purpose: string; reasoning: string }> };
+  };
   const findings = version ? (JSON.parse(version.findings) as Finding[]) : [];
   return {
     campaign: { ...campaign, plan: undefined, results: JSON.parse(campaign.results) },

@@ -128,9 +128,20 @@ export default function CampaignReview() {
                       <List.Item key={i}>
                         Email {i + 1} {describeDelay(s.delayHours)}
                         {s.offerPercent ? `, with a ${s.offerPercent}% single-use code` : ""}
+                        {plan.goal?.steps[i] ? (
+                          <Text as="span" tone="subdued">
+                            {" "}
+                            ({plan.goal.steps[i].purpose.replace("_", " ")}): {plan.goal.steps[i].reasoning}
+                          </Text>
+                        ) : null}
                       </List.Item>
                     ))}
                   </List>
+                  {plan.goal ? (
+                    <Text as="p" tone="subdued">
+                      {plan.goal.timingReasoning}
+                    </Text>
+                  ) : null}
                 </BlockStack>
               </Card>
 
