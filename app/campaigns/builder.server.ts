@@ -5,13 +5,13 @@ import type { Finding } from "~/copy/guardrails";
 import { writeCopy, type Attempt } from "~/copy/write-copy";
 import type { CampaignAngle, CampaignKind, CopyRequest, OfferFact, ProductFact } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
-import { styleHints } from "~/delivery/learning.server";
 import { evidenceOf } from "~/opportunities/store.server";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
 import { buildAudience, type Audience } from "./audience.server";
 import { addVersion, transitionCampaign, type CampaignContent } from "./campaigns.server";
 import { goalPlanFromEvidence } from "./goals";
+import { generationHints } from "./performance.server";
 import { defaultPlan, type CampaignPlan } from "./sequence";
 
 // Opportunity → ready-to-review campaign: audience, sequence plan, copy for every step (checked by the
@@ -116,8 +116,8 @@ export async function buildCampaignFromOpportunity(
     })
   ).map((product) => product.title);
   const shopName = shopRow.name ?? shop.replace(".myshopify.com", "");
-  // What worked in this shop's earlier campaigns (the learning loop).
-  const hints = await styleHints(db, shop);
+  // What worked in this shop's earlier campaigns, as the shop's memory holds it (the learning loop).
+  const hints = await generationHints(db, shop);
 
   const content: CampaignContent = { steps: [] };
   const generation: Attempt[][] = [];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { brandVoiceSchema } from "~/campaigns/brand-voice";
+import { learningMemorySchema } from "~/campaigns/performance";
 import type { Db } from "~/db.server";
 import { detectorConfigSchema } from "~/opportunities/detectors";
 
@@ -24,6 +25,8 @@ export const shopSettingsSchema = z.object({
   autoApprove: z
     .object({ promotional: z.boolean().default(false), winback: z.boolean().default(false), cart_recovery: z.boolean().default(false) })
     .prefault({}),
+  /** What the shop's sent campaigns taught (subject styles, hours) plus the merchant's own notes. */
+  learning: learningMemorySchema.prefault({}),
 });
 export type ShopSettings = z.output<typeof shopSettingsSchema>;
 
