@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "~/db.server";
 import { blockingFindings, contentOf } from "~/campaigns/campaigns.server";
+import { campaignPerformance } from "~/campaigns/performance.server";
 import { prepareStep } from "~/campaigns/personalise.server";
 import { allowedTransitions, AWAITING_APPROVAL, type CampaignState } from "~/campaigns/state-machine";
 import type { Finding } from "~/copy/guardrails";
@@ -79,6 +80,8 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     audience: { reasons: reasons.map((row) => ({ reason: row.reason, count: row._count._all })), excluded: plan.excluded ?? {}, sample: recipients },
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },
+    // Only once something was sent: the review of what it achieved, against the shop's history.
+    performance: sendCounts.some((row) => row.status === "sent") ? await campaignPerformance(db, shop, campaignId) : null,
   };
 }
 

@@ -30,6 +30,7 @@ import { editStep } from "~/admin/campaign-edits.server";
 import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
 import { requireShop } from "~/admin/session.server";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
+import { PerformanceCard } from "~/components/performance-card";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/runtime.server";
 
@@ -144,6 +145,8 @@ export default function CampaignReview() {
                   ) : null}
                 </BlockStack>
               </Card>
+
+              {review.performance ? <PerformanceCard review={review.performance} /> : null}
 
               <Card padding="0">
                 <Tabs tabs={content.steps.map((_, i) => ({ id: `step-${i}`, content: `Email ${i + 1}` }))} selected={step} onSelect={setStep} />

@@ -94,3 +94,29 @@ describe("new campaign from a goal", () => {
     expect((await data(`/app/campaigns/${body.campaignId}`, "routes/app.campaigns.$id", south.shop)).status).toBe(404);
   });
 });
+
+describe("what we learned", () => {
+  const LEARNING = "routes/app.learning";
+  const save = (as: string, fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
+    return data("/app/learning", LEARNING, as, { method: "POST", body });
+  };
+
+  it("shows the shop's memory and saves the merchant's notes for that shop only", async () => {
+    const empty = await data("/app/learning", LEARNING, north.shop);
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toMatchObject({ lessons: [], notes: [], campaignsSeen: 0 });
+    expect((await save(north.shop, { notes: "Mention the handmade glazes" })).status).toBe(200);
+    expect(await (await data("/app/learning", LEARNING, north.shop)).json()).toMatchObject({ notes: ["Mention the handmade glazes"] });
+    expect(await (await data("/app/learning", LEARNING, south.shop)).json()).toMatchObject({ notes: [] });
+  });
+
+  it("answers too many or too long notes with a field error", async () => {
+    for (const notes of [Array.from({ length: 11 }, (_, i) => `note ${i}`).join("\n"), "x".repeat(201)]) {
+      const response = await save(north.shop, { notes });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { fieldErrors: Record<string, string> }).fieldErrors.notes).toBeTruthy();
+    }
+  });
+});
