@@ -257,7 +257,7 @@ export function planGoalCampaign(goal: GoalInput, context: GoalContext): GoalPla
     goalPlan: {
       objective: goal.objective,
       title: titleFor(goal, products, goalAudienceLabel(goal)),
-      summary: `Your goal: ${OBJECTIVE_LABELS[goal.objective].toLowerCase()} for ${goalAudienceLabel(goal)}${context.productTitles.length ? `, featuring ${products}` : ""}`,
+      summary: `your goal: ${OBJECTIVE_LABELS[goal.objective].toLowerCase()} for ${goalAudienceLabel(goal)}${context.productTitles.length ? `, featuring ${products}` : ""}`,
       angle: ANGLES[goal.objective],
       steps,
       timingReasoning: `${steps.length} emails over ${days} days; each goes at the hour the recipient usually acts on email (learned from their clicks and orders, else the shop's best hour), and anyone who orders, unsubscribes or bounces leaves the sequence.`,

@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_UA } from "../support/app-proxy";
+import { type AppServer, startAppServer } from "../support/app-server";
+import { artifactsDir } from "../support/databases";
+import { seedStoreWithSuggestion } from "../support/seed-store";
+
+// A merchant proposes a campaign from a goal in a real browser (demo mode): a field error for an offer
+// above the policy, then a launch that lands on the review page with the reasoning for every email.
+// Screenshots land in tests/.artifacts/goal-*.png.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOP = "goal-e2e.myshopify.com";
+
+let browser: Browser;
+let app: AppServer;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  mkdirSync(artifactsDir, { recursive: true });
+  await seedStoreWithSuggestion(SHOP, "Goal Pottery");
+  app = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL!, DEMO_SHOP: SHOP, SHOPIFY_API_KEY: "demo-key" });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", `--user-agent=${BROWSER_UA}`] });
+  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.setDefaultTimeout(15_000);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const url = (path: string) => new URL(path, app.url.replace("127.0.0.1", "localhost")).toString();
+const shot = (name: string) => page.screenshot({ path: join(artifactsDir, `goal-${name}.png`), fullPage: true });
+
+describe("a campaign from a goal, in a browser", () => {
+  it("opens the form from the campaigns list and refuses an offer above the policy", async () => {
+    await page.goto(url("/app/campaigns"));
+    await page.getByRole("link", { name: "New campaign" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "New campaign" }).isVisible()).toBe(true);
+    await page.getByLabel("Objective", { exact: true }).selectOption("launch");
+    await page.getByLabel("Audience", { exact: true }).selectOption("affinity:productType:Ceramics");
+    await page.getByText("Glazed Teapot", { exact: true }).click();
+    await page.getByLabel("Offer (percent off, 0 for none)", { exact: true }).fill("40");
+    await page.getByRole("button", { name: "Propose campaign" }).click();
+    await expect.poll(() => page.getByText("Your discount policy allows at most 15%").isVisible()).toBe(true);
+    await shot("form-error");
+  });
+
+  it("proposes the launch and shows the reasoning for every email on the review page", async () => {
+    await page.getByLabel("Offer (percent off, 0 for none)", { exact: true }).fill("10");
+    await page.getByRole("button", { name: "Propose campaign" }).click();
+    await expect.poll(() => page.getByRole("heading", { name: "Launch: Glazed Teapot" }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(page.url()).toMatch(/\/app\/campaigns\/[a-z0-9]+$/);
+    await expect.poll(() => page.getByText(/\(teaser\): A teaser builds curiosity for Glazed Teapot/).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/\(last call\):/).isVisible()).toBe(true);
+    await shot("review");
+  });
+
+  it("shows what was learned", async () => {
+    await page.goto(url("/app/learning"));
+    await expect.poll(() => page.getByText("Lessons from 0 sent campaigns").isVisible()).toBe(true);
+    await shot("learning");
+  });
+});
