@@ -51,7 +51,7 @@ export function PerformanceCard({ review }: { review: Review }) {
         <DataTable
           columnContentTypes={["text", "text", "numeric", "numeric", "numeric"]}
           headings={["Email", "Subject", "Sends", "Click rate", "Conversion"]}
-          rows={review.variants.map((v) => [String(v.step + 1), v.subject, v.sends, pct(v.clickRate), pct(v.conversionRate)])}
+          rows={review.variants.filter((v) => v.sends > 0).map((v) => [String(v.step + 1), v.subject, v.sends, pct(v.clickRate), pct(v.conversionRate)])}
         />
         {review.hours.length ? (
           <DataTable
@@ -61,7 +61,7 @@ export function PerformanceCard({ review }: { review: Review }) {
           />
         ) : null}
         <Text as="p" tone="subdued">
-          Compared with {review.campaigns} earlier campaign{review.campaigns === 1 ? "" : "s"} of your shop. What this teaches is kept in <Link to="/app/learning">what we learned</Link>, and
+          {review.campaigns ? `Compared with ${review.campaigns} earlier campaign${review.campaigns === 1 ? "" : "s"} of your shop.` : "Your first sent campaign: later ones will be compared with it."} What this teaches is kept in <Link to="/app/learning">what we learned</Link>, and
           the next campaigns follow it.
         </Text>
       </BlockStack>

@@ -2,6 +2,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { editStep } from "~/admin/campaign-edits.server";
+import { contentOf } from "~/campaigns/campaigns.server";
+import { readyDb } from "~/db.server";
+import { recordCampaignResults } from "~/delivery/learning.server";
+import { seededRandom } from "~/delivery/variants";
 import { BROWSER_UA } from "../support/app-proxy";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { artifactsDir } from "../support/databases";
@@ -60,9 +65,43 @@ describe("a campaign from a goal, in a browser", () => {
     await shot("review");
   });
 
-  it("shows what was learned", async () => {
+  it("reviews the campaign once it has sent, and shows what was learned", async () => {
+    // Sent, in a synthetic shop where the subject naming the product gets 3× the clicks, evenings 2×.
+    const db = await readyDb();
+    const campaign = await db.campaign.findFirstOrThrow({ where: { shop: SHOP, title: "Launch: Glazed Teapot" } });
+    // Known subjects (a merchant's edit), so the synthetic response model has one of each style.
+    const draft = contentOf(await db.campaignVersion.findFirstOrThrow({ where: { id: campaign.currentVersionId! } })).steps[0].draft;
+    const edited = await editStep(db, SHOP, campaign.id, { ...draft, step: 0, subjects: ["Meet Glazed Teapot", "Something new at Goal Pottery", "Can we show you something?"] }, "demo");
+    expect(edited.ok).toBe(true);
+    const current = await db.campaign.findFirstOrThrow({ where: { id: campaign.id } });
+    const version = await db.campaignVersion.findFirstOrThrow({ where: { id: current.currentVersionId! } });
+    const step = contentOf(version).steps[0];
+    const subjects = step.subjectVariants.map((i) => step.draft.subjects[i]);
+    const random = seededRandom(3);
+    const sends = [];
+    const clicks = [];
+    for (let n = 0; n < 900; n++) {
+      const variant = n % subjects.length;
+      const hour = n % 2 ? 18 : 9;
+      const id = `${campaign.id}-${n}`;
+      const sentAt = new Date(Date.UTC(2026, 10, 25, hour));
+      sends.push({ id, shop: SHOP, campaignId: campaign.id, step: 0, recipientId: `r${n}`, email: `s${n}@example.com`, idempotencyKey: id, status: "sent", variant, scheduledAt: sentAt, sentAt });
+      const chance = (subjects[variant].includes("Glazed Teapot") ? 0.09 : 0.03) * (hour === 18 ? 1.4 : 0.7);
+      if (random() < chance) clicks.push({ shop: SHOP, sendId: id, campaignId: campaign.id, type: "click", source: "link", eventKey: id, occurredAt: sentAt });
+    }
+    await db.send.createMany({ data: sends });
+    await db.emailEvent.createMany({ data: clicks });
+    await db.campaign.update({ where: { id: campaign.id }, data: { status: "sent" } });
+    await recordCampaignResults(db, SHOP, campaign.id, random);
+
+    await page.goto(url(`/app/campaigns/${campaign.id}`));
+    await expect.poll(() => page.getByRole("heading", { name: "Performance review" }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/^Subjects that name the product beat/).first().isVisible()).toBe(true);
+    await shot("performance");
+
     await page.goto(url("/app/learning"));
-    await expect.poll(() => page.getByText("Lessons from 0 sent campaigns").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("Lessons from 1 sent campaign").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("Works here: subjects that name the product").isVisible()).toBe(true);
     await shot("learning");
   });
 });
