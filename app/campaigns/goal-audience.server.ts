@@ -10,6 +10,9 @@ export const goalSegmentSchema = z.object({
   audience: z.enum(AUDIENCE_TYPES),
   affinityDimension: z.enum(AFFINITY_DIMENSIONS).optional(),
   affinityKey: z.string().optional(),
+  /** Always-on flows: exactly these customers (e.g. the people who just subscribed). */
+  customerIds: z.array(z.string()).optional(),
+  reason: z.string().optional(),
 });
 export type GoalSegment = z.output<typeof goalSegmentSchema>;
 
@@ -29,6 +32,7 @@ export interface SegmentCandidate {
 }
 
 export async function segmentCandidates(db: Db, shop: string, segment: GoalSegment): Promise<SegmentCandidate[]> {
+  if (segment.customerIds) return segment.customerIds.map((customerId) => ({ customerId, score: 1, reason: segment.reason ?? "customer" }));
   if (segment.audience === "affinity") {
     if (!segment.affinityDimension || !segment.affinityKey) return [];
     const rows = await db.customerAffinity.findMany({

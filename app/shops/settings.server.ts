@@ -27,6 +27,19 @@ export const shopSettingsSchema = z.object({
     .prefault({}),
   /** What the shop's sent campaigns taught (subject styles, hours) plus the merchant's own notes. */
   learning: learningMemorySchema.prefault({}),
+  /** Always-on flows the merchant switched on; each runs with the shop's detection tick. */
+  flows: z
+    .object({
+      welcome: z
+        .object({
+          enabled: z.boolean().default(false),
+          offerPercent: z.number().int().min(0).max(90).default(0),
+          /** Only people who subscribe after the switch is turned on are welcomed (ISO time). */
+          enabledAt: z.string().nullable().default(null),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 export type ShopSettings = z.output<typeof shopSettingsSchema>;
 
