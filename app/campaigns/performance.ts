@@ -207,7 +207,7 @@ export function learnLessons(history: ShopHistory): Lesson[] {
         key: `style:${best.style}`,
         kind: "subject_style",
         text: STYLE_LABELS[best.style],
-        evidence: `${percent(best.clickRate)} clicks over ${best.sends} sends, vs ${percent(otherRate)} for other styles (${history.campaigns} campaigns)`,
+        evidence: `${percent(best.clickRate)} clicks over ${best.sends} sends, vs ${percent(otherRate)} for other styles (${history.campaigns} campaign${history.campaigns === 1 ? "" : "s"})`,
       });
     }
   }

@@ -104,4 +104,13 @@ describe("a campaign from a goal, in a browser", () => {
     await expect.poll(() => page.getByText("Works here: subjects that name the product").isVisible()).toBe(true);
     await shot("learning");
   });
+
+  it("switches the welcome series on", async () => {
+    await page.goto(url("/app/flows"));
+    await page.getByText("Send the welcome series to new subscribers").click();
+    await page.getByLabel("Welcome offer on the last email (percent off, 0 for none)", { exact: true }).fill("10");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByText(/^On since /).isVisible()).toBe(true);
+    await shot("flows");
+  });
 });

@@ -120,3 +120,20 @@ describe("what we learned", () => {
     }
   });
 });
+
+describe("always-on flows", () => {
+  const FLOWS = "routes/app.flows";
+  const save = (as: string, fields: Record<string, string>) => data("/app/flows", FLOWS, as, { method: "POST", body: new URLSearchParams(fields) });
+
+  it("switches the welcome series on for one shop, and refuses an offer above the policy or a bad number", async () => {
+    expect(await (await data("/app/flows", FLOWS, north.shop)).json()).toMatchObject({ welcome: { enabled: false }, maxPercent: 15, batches: [] });
+    for (const welcomeOfferPercent of ["20", "abc", "-1"]) {
+      const refused = await save(north.shop, { welcomeEnabled: "on", welcomeOfferPercent });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors.welcomeOfferPercent).toBeTruthy();
+    }
+    expect((await save(north.shop, { welcomeEnabled: "on", welcomeOfferPercent: "10" })).status).toBe(200);
+    expect(await (await data("/app/flows", FLOWS, north.shop)).json()).toMatchObject({ welcome: { enabled: true, offerPercent: 10 } });
+    expect(await (await data("/app/flows", FLOWS, south.shop)).json()).toMatchObject({ welcome: { enabled: false } });
+  });
+});
