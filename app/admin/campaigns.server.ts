@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "~/db.server";
 import { blockingFindings, contentOf } from "~/campaigns/campaigns.server";
+import { campaignPerformance } from "~/campaigns/performance.server";
 import { prepareStep } from "~/campaigns/personalise.server";
 import { allowedTransitions, AWAITING_APPROVAL, type CampaignState } from "~/campaigns/state-machine";
 import type { Finding } from "~/copy/guardrails";
@@ -60,7 +61,12 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     db.send.groupBy({ by: ["status"], where: { shop, campaignId }, _count: { _all: true } }),
     db.orderAttribution.aggregate({ where: { shop, campaignId }, _sum: { revenue: true }, _count: true }),
   ]);
-  const plan = JSON.parse(campaign.plan) as { steps: Array<{ delayHours: number; offerPercent: number | null }>; excluded?: Record<string, number> };
+  const plan = JSON.parse(campaign.plan) as {
+    steps: Array<{ delayHours: number; offerPercent: number | null }>;
+    excluded?: Record<string, number>;
+    /** Goal-driven campaigns: the merchant's goal and the reasoning behind every step. */
+    goal?: { summary: string; timingReasoning: string; steps: Array<{ purpose: string; reasoning: string }> };
+  };
   const findings = version ? (JSON.parse(version.findings) as Finding[]) : [];
   return {
     campaign: { ...campaign, plan: undefined, results: JSON.parse(campaign.results) },
@@ -76,6 +82,8 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },
     lift: await campaignLift(db, shop, campaignId),
+    // Only once something was sent: the review of what it achieved, against the shop's history.
+    performance: sendCounts.some((row) => row.status === "sent") ? await campaignPerformance(db, shop, campaignId) : null,
   };
 }
 

@@ -9,6 +9,7 @@ import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
 import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recovery.server";
+import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
 import type { CampaignPlan } from "./sequence";
 
 // Who receives a campaign, why, and what each recipient's product block shows. Only customers with
@@ -146,6 +147,11 @@ async function candidatesFor(
         productIds: productByCustomer[customerId] ? [productByCustomer[customerId]] : [],
         excludedBecause: bought.has(customerId) ? ORDERED_ELSEWHERE : undefined,
       }));
+    }
+    case "goal": {
+      // A merchant's goal names its segment; an unreadable one reaches no one.
+      const segment = goalSegmentSchema.safeParse(evidenceOf(opportunity).segment);
+      return segment.success ? segmentCandidates(db, shop, segment.data) : [];
     }
     default:
       return productAudience(db, shop, opportunity.type, productIds, now);

@@ -5,12 +5,13 @@ import type { Finding } from "~/copy/guardrails";
 import { writeCopy, type Attempt } from "~/copy/write-copy";
 import type { CampaignAngle, CampaignKind, CopyRequest, OfferFact, ProductFact } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
-import { styleHints } from "~/delivery/learning.server";
 import { evidenceOf } from "~/opportunities/store.server";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
 import { buildAudience, type Audience } from "./audience.server";
 import { addVersion, transitionCampaign, type CampaignContent } from "./campaigns.server";
+import { goalPlanFromEvidence } from "./goals";
+import { generationHints } from "./performance.server";
 import { defaultPlan, type CampaignPlan } from "./sequence";
 
 // Opportunity → ready-to-review campaign: audience, sequence plan, copy for every step (checked by the
@@ -98,12 +99,14 @@ export async function buildCampaignFromOpportunity(
   const { shop } = opportunity;
   const [shopRow, settings] = await Promise.all([ensureShop(db, shop), loadShopSettings(db, shop)]);
   const voice = settings.brandVoice;
-  const { kind, angle } = kindAndAngle(opportunity.type);
-  const plan: CampaignPlan = { ...defaultPlan(kind, angle, voice, now), holdoutPercent: settings.holdoutPercent };
+  const evidence = evidenceOf(opportunity);
+  // A merchant's goal brings its own planned sequence (what each step is for, and why).
+  const goal = goalPlanFromEvidence(evidence);
+  const { kind, angle } = goal ? { kind: "promotional" as const, angle: goal.angle } : kindAndAngle(opportunity.type);
+  const plan: CampaignPlan = { ...(goal ? goal.plan : defaultPlan(kind, angle, voice, now)), holdoutPercent: settings.holdoutPercent };
   const audience = await buildAudience(db, opportunity, plan, now);
   if (!audience.members.length) return { status: "no_audience", excluded: audience.excluded };
 
-  const evidence = evidenceOf(opportunity);
   const products = await productFacts(db, shop, copyProductIds(evidence.productIds, audience), shopRow.currencyCode);
   const otherTitles = (
     await db.product.findMany({
@@ -113,8 +116,8 @@ export async function buildCampaignFromOpportunity(
     })
   ).map((product) => product.title);
   const shopName = shopRow.name ?? shop.replace(".myshopify.com", "");
-  // What worked in this shop's earlier campaigns (the learning loop).
-  const hints = await styleHints(db, shop);
+  // What worked in this shop's earlier campaigns, as the shop's memory holds it (the learning loop).
+  const hints = await generationHints(db, shop);
 
   const content: CampaignContent = { steps: [] };
   const generation: Attempt[][] = [];
@@ -138,6 +141,7 @@ export async function buildCampaignFromOpportunity(
       styleHints: hints,
       avoidSubjects: content.steps.flatMap((previous) => previous.draft.subjects),
       seed: hashSeed(`${opportunity.id}:${step}`),
+      ...(goal?.steps[step] && { purpose: goal.steps[step].purpose }),
     };
     const written = await writeCopy(request, { ...copywriters, context: { allowedHosts: [shop], otherProductTitles: otherTitles } });
     generation.push(written.attempts);
@@ -168,7 +172,13 @@ export async function buildCampaignFromOpportunity(
       predictedRevenue: audience.predictedRevenue,
       currency: shopRow.currencyCode,
       // The plan, plus what the copy was grounded in, so a merchant's edits are checked against the same facts.
-      plan: JSON.stringify({ ...plan, excluded: audience.excluded, copyProducts: products, audienceSummary: audienceSummary(audience, opportunity) }),
+      plan: JSON.stringify({
+        ...plan,
+        excluded: audience.excluded,
+        copyProducts: products,
+        audienceSummary: audienceSummary(audience, opportunity),
+        ...(goal && { goal: { objective: goal.objective, summary: goal.summary, timingReasoning: goal.timingReasoning, steps: goal.steps } }),
+      }),
     },
   });
   await db.campaignTransition.create({

@@ -83,7 +83,8 @@ function buildPlan(request: CopyRequest, set: TemplateSet, excluded: string[]): 
   if (usable(request.shopName)) slots.set("shop", request.shopName.trim());
   const offer = request.offer;
   const offerUsable = offer !== null && offer.percent > 0 && offer.percent <= request.voice.discountPolicy.maxPercent && usable(offer.code);
-  const offerIncluded = offerUsable && (phase === "last" || request.steps <= 1 || (request.kind === "promotional" && phase === "first"));
+  // A goal's planner already chose the steps that carry the offer; otherwise the phase decides.
+  const offerIncluded = offerUsable && (request.purpose !== undefined || phase === "last" || request.steps <= 1 || (request.kind === "promotional" && phase === "first"));
   if (offerIncluded && offer) {
     slots.set("percent", `${offer.percent}%`);
     slots.set("code", offer.code.trim());
@@ -124,7 +125,9 @@ function candidates(plan: Plan, pickLines: (lines: Lines) => Line[] | undefined,
   const family = plan.set.families[plan.family];
   const own = (lines: Lines | undefined, factor: number) => (lines ? pickLines(lines) ?? [] : []).map((line) => ({ line, factor }));
   // The shared reminder lines for a phase join the family's own, at half weight.
+  const purposeLines = plan.request.purpose ? plan.set.purposes?.[plan.request.purpose] : undefined;
   const tiers = [
+    ...(purposeLines ? [own(purposeLines, 1)] : []),
     plan.phase === "first" ? own(family.first, 1) : [...own(family[plan.phase], 1), ...own(plan.set.shared[plan.phase], 0.5)],
     own(family.any, 1),
     own(plan.set.shared.any, 1),

@@ -1,4 +1,5 @@
 import type { TONE_PRESETS } from "~/campaigns/brand-voice";
+import type { StepPurpose } from "./types";
 
 // The shape of the built-in copywriter's template tables (see builtin-templates.ts).
 
@@ -26,6 +27,8 @@ export interface TemplateSet {
   offers: { withDays: Line[]; withoutDays: Line[] };
   greetings: Record<Tone, string>;
   markdownDetails: Line[];
+  /** Per step purpose of a goal-driven sequence; preferred over the family's lines when present. */
+  purposes?: Partial<Record<StepPurpose, Lines>>;
 }
 
 export const line = (text: string, ...tones: Tone[]): Line => ({ t: text, tones });

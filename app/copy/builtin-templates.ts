@@ -1,5 +1,6 @@
 import { line, type TemplateSet } from "./builtin-template-types";
 import { EN_PROMOTIONAL } from "./builtin-templates-promo";
+import { EN_PURPOSES } from "./builtin-templates-purpose";
 
 export * from "./builtin-template-types";
 
@@ -14,6 +15,7 @@ const t = line;
 const NAME = '{{ first_name | default: "there" }}';
 
 export const EN: TemplateSet = {
+  purposes: EN_PURPOSES,
   greetings: {
     friendly: `Hi ${NAME},`,
     warm: `Hello ${NAME},`,

@@ -3,7 +3,7 @@ import { familyFor, phaseFor } from "./builtin-copywriter";
 import { urgencyIsTrue } from "./grounding-rules";
 import { PREVIEW_MAX, PREVIEW_MIN, SUBJECT_SOFT_LIMIT } from "./guardrails";
 import { formatMoney } from "./money-text";
-import { copyDraftSchema, RECIPIENT_PLACEHOLDERS, type CopyRequest } from "./types";
+import { copyDraftSchema, RECIPIENT_PLACEHOLDERS, type CopyRequest, type StepPurpose } from "./types";
 
 // Prompt construction for LLM copywriters, pure. Our rules go in the system message; everything a
 // merchant, a supplier or a customer wrote (titles, descriptions, the brand description, sample
@@ -35,6 +35,21 @@ function clip(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
 
+/** A goal-driven step's job, in our own words; it overrides the angle's generic brief. */
+const PURPOSE_BRIEFS: Record<StepPurpose, string> = {
+  teaser: "A teaser before a launch: spark curiosity with a first glimpse of data.products; do not say when anything launches.",
+  reveal: "The launch itself: introduce data.products as available now.",
+  education: "Educate: explain what the products in data are, who they suit and how to use them, using only data's descriptions.",
+  last_call: "The last email of the sequence: a calm final reminder; mention the offer (and its expiry) only if data.offer is not null.",
+  welcome: "Welcome a new subscriber or customer: thank them, say what to expect, suggest where to start.",
+  brand_story: "Tell who the store is and what it cares about, using only data.shop and data.voice; invent no history.",
+  first_order: "Encourage a first order with a few products from data; mention the offer only if data.offer is not null.",
+  check_in: "A friendly check-in with an existing customer, with picks from data.products.",
+  recommendation: "Cross-sell: suggest products from data that go well with what they already like.",
+  thank_you: "Thank loyal customers; appreciation first, products second.",
+  highlight: "Put the products in data in the spotlight, with their prices.",
+};
+
 /** What this email is for, in our own words (computed from enums, so safe in the system message). */
 function brief(request: CopyRequest): string {
   const family = familyFor(request);
@@ -60,7 +75,7 @@ function brief(request: CopyRequest): string {
     price_drop: "Feature lower prices: use the price and compare-at price in data.",
     browse: "They looked at these products recently; offer a second look and help.",
   };
-  const line = purpose[family]?.[phase] ?? promo[family] ?? "Feature the products in data.";
+  const line = (request.purpose && PURPOSE_BRIEFS[request.purpose]) ?? purpose[family]?.[phase] ?? promo[family] ?? "Feature the products in data.";
   const follow = phase === "first" || family === "cart" || family === "winback" ? "" : " It follows an earlier email; read as a reminder.";
   return `${position} ${line}${follow}`;
 }

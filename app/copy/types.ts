@@ -19,6 +19,25 @@ export type CampaignAngle =
   | "cart_recovery"
   | "browse_abandonment";
 
+/**
+ * What one email of a goal-driven sequence is for (a launch's teaser, an onboarding welcome…). Set by
+ * the goal planner; the copywriter writes to the purpose instead of the angle's generic lines.
+ */
+export const STEP_PURPOSES = [
+  "teaser",
+  "reveal",
+  "education",
+  "last_call",
+  "welcome",
+  "brand_story",
+  "first_order",
+  "check_in",
+  "recommendation",
+  "thank_you",
+  "highlight",
+] as const;
+export type StepPurpose = (typeof STEP_PURPOSES)[number];
+
 /** A product as the copy may mention it: all prices in minor units of `currency`. */
 export interface ProductFact {
   productId: string;
@@ -67,6 +86,8 @@ export interface CopyRequest {
    * adapter, through its per-shop budget) refuse a request without it.
    */
   shop?: string;
+  /** What this step of a goal-driven sequence is for; absent for opportunity campaigns. */
+  purpose?: StepPurpose;
   /** Set when this is a second try after guardrails blocked (or could not parse) the first one. */
   repair?: CopyRepair;
 }

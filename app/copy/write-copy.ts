@@ -14,6 +14,7 @@ export type AttemptPurpose = "initial" | "repair" | "fallback" | "fallback_repai
 export interface AttemptInput {
   kind: CopyRequest["kind"];
   angle: CopyRequest["angle"];
+  purpose?: CopyRequest["purpose"];
   step: number;
   steps: number;
   language: string;
@@ -64,6 +65,7 @@ function summarize(request: CopyRequest, repairOf: number | null): AttemptInput 
   return {
     kind: request.kind,
     angle: request.angle,
+    ...(request.purpose && { purpose: request.purpose }),
     step: request.step,
     steps: request.steps,
     language: request.language,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { buildCampaignFromOpportunity } from "~/campaigns/builder.server";
+import { runWelcomeFlow } from "~/campaigns/flows.server";
 import { copywritersFor } from "~/copy/copywriters.server";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
 import { loadShopSettings } from "~/shops/settings.server";
@@ -30,6 +31,8 @@ export const detectOpportunitiesJob = defineJob({
     const settings = await loadShopSettings(db, shop);
     const snapshot = await loadShopSnapshot(db, shop, now, shopRow.currencyCode);
     await recordOpportunities(db, shop, detectOpportunities(snapshot, settings.detectors), now);
+    // Always-on flows the merchant switched on run with the same tick.
+    await runWelcomeFlow(db, queue, shop, copywritersFor(db, settings), now);
     // Every live opportunity without a campaign gets one built (new ones, and ones that had no audience).
     const waiting = await db.opportunity.findMany({ where: { shop, status: "live", campaignId: null }, select: { id: true } });
     for (const { id } of waiting) {

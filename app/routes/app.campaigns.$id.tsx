@@ -31,6 +31,7 @@ import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.serv
 import { requireShop } from "~/admin/session.server";
 import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
+import { PerformanceCard } from "~/components/performance-card";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/runtime.server";
 
@@ -129,11 +130,24 @@ export default function CampaignReview() {
                       <List.Item key={i}>
                         Email {i + 1} {describeDelay(s.delayHours)}
                         {s.offerPercent ? `, with a ${s.offerPercent}% single-use code` : ""}
+                        {plan.goal?.steps[i] ? (
+                          <Text as="span" tone="subdued">
+                            {" "}
+                            ({plan.goal.steps[i].purpose.replace("_", " ")}): {plan.goal.steps[i].reasoning}
+                          </Text>
+                        ) : null}
                       </List.Item>
                     ))}
                   </List>
+                  {plan.goal ? (
+                    <Text as="p" tone="subdued">
+                      {plan.goal.timingReasoning}
+                    </Text>
+                  ) : null}
                 </BlockStack>
               </Card>
+
+              {review.performance ? <PerformanceCard review={review.performance} /> : null}
 
               <Card padding="0">
                 <Tabs tabs={content.steps.map((_, i) => ({ id: `step-${i}`, content: `Email ${i + 1}` }))} selected={step} onSelect={setStep} />

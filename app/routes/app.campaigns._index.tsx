@@ -29,7 +29,11 @@ export default function Campaigns() {
   const update = (changes: Record<string, string>) => setParams({ ...Object.fromEntries(params), page: "1", ...changes });
 
   return (
-    <Page title="Campaigns" subtitle="Suggested by what happens in your store; nothing goes out until you approve it.">
+    <Page
+      title="Campaigns"
+      subtitle="Suggested by what happens in your store; nothing goes out until you approve it."
+      primaryAction={{ content: "New campaign", url: "/app/campaigns/new" }}
+    >
       <TitleBar title="Campaigns" />
       <Card padding="0">
         <Tabs

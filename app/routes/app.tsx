@@ -15,6 +15,8 @@ const SECTIONS = [
   { to: "/app/campaigns", label: "Campaigns" },
   { to: "/app/customers", label: "Customers" },
   { to: "/app/brand-voice", label: "Brand voice" },
+  { to: "/app/flows", label: "Flows" },
+  { to: "/app/learning", label: "What we learned" },
   { to: "/app/integrations", label: "Integrations" },
   { to: "/app/activity", label: "Activity" },
 ];

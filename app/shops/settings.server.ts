@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { brandVoiceSchema } from "~/campaigns/brand-voice";
+import { learningMemorySchema } from "~/campaigns/performance";
 import type { Db } from "~/db.server";
 import { detectorConfigSchema } from "~/opportunities/detectors";
 
@@ -23,6 +24,21 @@ export const shopSettingsSchema = z.object({
   /** Campaign kinds the merchant lets go out without review (still visible and stoppable). */
   autoApprove: z
     .object({ promotional: z.boolean().default(false), winback: z.boolean().default(false), cart_recovery: z.boolean().default(false) })
+    .prefault({}),
+  /** What the shop's sent campaigns taught (subject styles, hours) plus the merchant's own notes. */
+  learning: learningMemorySchema.prefault({}),
+  /** Always-on flows the merchant switched on; each runs with the shop's detection tick. */
+  flows: z
+    .object({
+      welcome: z
+        .object({
+          enabled: z.boolean().default(false),
+          offerPercent: z.number().int().min(0).max(90).default(0),
+          /** Only people who subscribe after the switch is turned on are welcomed (ISO time). */
+          enabledAt: z.string().nullable().default(null),
+        })
+        .prefault({}),
+    })
     .prefault({}),
 });
 export type ShopSettings = z.output<typeof shopSettingsSchema>;
