@@ -20,6 +20,7 @@ const SOUTH_ONLY_NAME = "Zebulon";
 let server: AppServer;
 let north: SeededStore;
 let south: SeededStore;
+let southSendId: string;
 
 beforeAll(async () => {
   north = await seedStoreWithSuggestion("north-iso.myshopify.com", "North Pottery");
@@ -27,6 +28,11 @@ beforeAll(async () => {
   await ingest(south.shop, "customers/update", { ...customerPayload(1, "subscribed", new Date(Date.now() - 86_400_000), { first: SOUTH_ONLY_NAME, last: "South" }), updated_at: new Date().toISOString() });
   await storeOfflineSession(north.shop);
   await storeOfflineSession(south.shop);
+  const recipient = south.recipients[0];
+  const send = await (await readyDb()).send.create({
+    data: { shop: south.shop, campaignId: south.campaignId, step: 0, recipientId: recipient.id, customerId: recipient.customerId, email: recipient.email, idempotencyKey: `iso-${recipient.id}`, status: "sent", scheduledAt: new Date(), sentAt: new Date() },
+  });
+  southSendId = send.id;
   server = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL! });
 }, 90_000);
 
@@ -46,6 +52,11 @@ const ADMIN_ROUTES: Record<string, () => string> = {
   "app.campaigns.$id.recipients.tsx": () => `/app/campaigns/${south.campaignId}/recipients?q=shopper`,
   "app.customers._index.tsx": () => `/app/customers?q=${SOUTH_ONLY_NAME}`,
   "app.customers.$id.tsx": () => "/app/customers/1",
+  "app.campaigns.new.tsx": () => "/app/campaigns/new",
+  "app.sends.$id.tsx": () => `/app/sends/${southSendId}`,
+  "app.learning.tsx": () => "/app/learning",
+  "app.flows.tsx": () => "/app/flows",
+  "app.demo-inbox.tsx": () => "/app/demo-inbox", // demo mode only: 404 here
 };
 
 function routeId(file: string) {
@@ -70,6 +81,7 @@ describe("tenant isolation with overlapping Shopify ids", () => {
     expect([200, 404]).toContain(response.status);
     expect(body).not.toContain(south.campaignId);
     expect(body).not.toContain(south.recipients[0].id);
+    expect(body).not.toContain(southSendId);
     expect(body).not.toContain("South Pottery");
     expect(body).not.toContain(SOUTH_ONLY_NAME);
   });
