@@ -1,3 +1,4 @@
+import { stepTimes } from "./step-times";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db.server";
 import { hashSeed } from "~/campaigns/builder.server";
@@ -54,10 +55,13 @@ export async function scheduleCampaign(
     if (!recipients.length) break;
     cursor = recipients[recipients.length - 1].id;
     const hours = timed ? await recipientHours(db, shop, recipients.map((r) => r.email), timeZone) : new Map<string, number>();
-    const rows = recipients.flatMap((recipient) =>
-      plan.steps.slice(0, steps.length).map((step, index) => {
-        const anchor = recipient.anchorAt && recipient.anchorAt > new Date(0) ? recipient.anchorAt : startsAt;
-        const planned = new Date(Math.max(anchor.getTime() + step.delayHours * HOUR, startsAt.getTime(), now.getTime()));
+    const planSteps = plan.steps.slice(0, steps.length);
+    const notBefore = new Date(Math.max(startsAt.getTime(), now.getTime()));
+    const rows = recipients.flatMap((recipient) => {
+      const anchor = recipient.anchorAt && recipient.anchorAt > new Date(0) ? recipient.anchorAt : startsAt;
+      const times = stepTimes(anchor, planSteps.map((step) => step.delayHours), notBefore);
+      return planSteps.map((_step, index) => {
+        const planned = times[index];
         const hour = shopHour === null ? null : (hours.get(recipient.email) ?? shopHour);
         const scheduledAt = hour === null ? planned : atLocalHour(planned, hour, timeZone);
         const variants = steps[index].subjectVariants.length || 1;
@@ -76,8 +80,8 @@ export async function scheduleCampaign(
           expectedValue: recipient.expectedValue,
           windowEndsAt: new Date(scheduledAt.getTime() + SEND_WINDOW_HOURS * HOUR),
         };
-      }),
-    );
+      });
+    });
     await createSends(db, rows);
   }
   return transitionCampaign(db, shop, campaignId, "scheduled", actor, null, now);

@@ -96,7 +96,8 @@ describe("secrets: ENCRYPTION_KEYS", () => {
     const short = randomBytes(16).toString("base64");
     expect(() => parseKeyring("")).toThrow(/empty/);
     expect(() => parseKeyring(`k1:${short}`)).toThrow(/32 bytes/);
-    expect(() => parseKeyring(`k1:${short}`)).not.toThrow(new RegExp(short.slice(0, 8)));
+    // A literal check: base64 has "+" and "/", which a RegExp built from it would misread.
+    expect(() => parseKeyring(`k1:${short}`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(short.slice(0, 8)) }));
     expect(() => parseKeyring(`k1:${k1},k1:${k2}`)).toThrow(/duplicate/);
     expect(() => parseKeyring(`bad id:${k1}`)).toThrow(/key id/);
     expect(parseKeyring(`url:${randomBytes(32).toString("base64url")}`).currentId).toBe("url");

@@ -1,3 +1,5 @@
+import { scheduleDispatch } from "~/delivery/jobs.server";
+import { scheduleCampaign } from "~/delivery/schedule.server";
 import { z } from "zod";
 import { buildCampaignFromOpportunity } from "~/campaigns/builder.server";
 import { runWelcomeFlow } from "~/campaigns/flows.server";
@@ -46,10 +48,20 @@ export const buildCampaignJob = defineJob({
   name: BUILD,
   payload: z.object({ opportunityId: z.string() }),
   maxAttempts: 3,
-  async perform({ opportunityId }, { db, shop }) {
+  async perform({ opportunityId }, { db, queue, shop }) {
     if (!shop) return done;
     const settings = await loadShopSettings(db, shop);
-    await buildCampaignFromOpportunity(db, opportunityId, copywritersFor(db, settings));
+    const built = await buildCampaignFromOpportunity(db, opportunityId, copywritersFor(db, settings));
+    // The shop's auto-approve rule approved it: schedule it like a merchant's approval would, at each
+    // recipient's best hour (cart recovery follows each abandonment).
+    if (built.status === "built") {
+      const campaign = await db.campaign.findFirst({ where: { id: built.campaignId, shop }, select: { status: true, kind: true } });
+      if (campaign?.status === "approved") {
+        const now = new Date();
+        const scheduled = await scheduleCampaign(db, shop, built.campaignId, now, { kind: "rule", id: `auto-approve:${campaign.kind}` }, now);
+        if (scheduled.ok) await scheduleDispatch(queue, shop, now);
+      }
+    }
     return done;
   },
 });
