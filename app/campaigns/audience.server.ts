@@ -181,7 +181,7 @@ async function productAudience(db: Db, shop: string, type: string, productIds: s
   for (const row of productAffinity) add(row.customerId, row.score, "showed interest in it");
   if (!interestOnly) {
     const types = [...new Set(products.map((product) => product.productType).filter(Boolean))];
-    const vendors = [...new Set(products.map((product) => product.vendor).filter(Boolean))];
+    const vendors = await distinctiveVendors(db, shop, [...new Set(products.map((product) => product.vendor).filter(Boolean))]);
     const affinity = await db.customerAffinity.findMany({
       where: {
         shop,
@@ -329,4 +329,18 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
       })),
     ];
   }
+}
+
+/**
+ * Vendors that say something about taste. In a shop that sells mostly one brand (often its own name),
+ * "loves <vendor>" matches nearly every buyer and would make every campaign's audience the same.
+ */
+async function distinctiveVendors(db: Db, shop: string, vendors: string[]): Promise<string[]> {
+  if (!vendors.length) return [];
+  const [total, byVendor] = await Promise.all([
+    db.product.count({ where: { shop, deletedAt: null } }),
+    db.product.groupBy({ by: ["vendor"], where: { shop, deletedAt: null, vendor: { in: vendors } }, _count: { _all: true } }),
+  ]);
+  const share = new Map(byVendor.map((row) => [row.vendor, row._count._all / Math.max(1, total)]));
+  return vendors.filter((vendor) => (share.get(vendor) ?? 0) < 0.5);
 }
