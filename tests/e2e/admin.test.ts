@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(artifactsDir, { recursive: true });
   store = await seedStoreWithSuggestion(SHOP, "North Pottery");
   sink = await startSmtpSink();
-  app = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL!, DEMO_SHOP: SHOP, SHOPIFY_API_KEY: "demo-key", ENCRYPTION_KEYS });
+  app = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL!, DEMO_SHOP: SHOP, SHOPIFY_API_KEY: "demo-key", SHOPIFY_APP_URL: "http://localhost:3000", ENCRYPTION_KEYS });
   // Sandboxed preview frames run out of process, and headless screenshots then leave them blank: keep
   // them in the page's process so the screenshots show what a merchant sees.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-features=IsolateOrigins,site-per-process", `--user-agent=${BROWSER_UA}`] });
