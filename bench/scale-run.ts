@@ -5,7 +5,7 @@
 // Its own databases and Redis keys: bench_scale_* and benchscale-*, removed at the end.
 import type { Queue } from "bullmq";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -39,7 +39,25 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-if (scale) await admin((client) => client.query(`CREATE DATABASE ${database}`));
+/**
+ * A fresh PostgreSQL database with the committed migrations applied in order. (`node scripts/db.mjs
+ * deploy` fails here: Prisma 6.19's JS schema engine cannot read PostgreSQL's `name` columns on this
+ * server; the test suites apply the SQL files the same way.)
+ */
+async function createDatabase(): Promise<void> {
+  await admin((client) => client.query(`CREATE DATABASE ${database}`));
+  const dir = join(import.meta.dirname, "..", "prisma", "postgres", "migrations");
+  const client = new pg.Client({ connectionString: `${POSTGRES}/${database}` });
+  await client.connect();
+  try {
+    const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    for (const name of names) await client.query(readFileSync(join(dir, name, "migration.sql"), "utf8"));
+  } finally {
+    await client.end();
+  }
+}
+
+if (scale) await createDatabase();
 const dataDir = mkdtempSync(join(tmpdir(), "bench-scale-"));
 // Progress goes to stderr (the operator watches it); stdout carries the result.
 const progress = new ProgressDisplay(process.stderr, false);

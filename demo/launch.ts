@@ -28,7 +28,7 @@ export interface LaunchOptions {
   customers: number;
   dataDir: string;
   progress: ProgressDisplay;
-  /** Default: a fresh SQLite file in dataDir. Another database must exist and be empty. */
+  /** Default: a fresh SQLite file in dataDir, migrated here. Another database must exist, migrated and empty. */
   databaseUrl?: string;
   /** Set: scale mode (BullMQ on Redis, jobs in worker processes, none in the web process). */
   redis?: { url: string; prefix: string; workers: number };
@@ -95,7 +95,7 @@ export async function launchDemo(options: LaunchOptions): Promise<LaunchedDemo> 
   // The database is migrated while the data loads (both take seconds).
   const [store] = await Promise.all([
     loadSample().then((rows) => buildStore(rows, { now: new Date(), customers: options.customers })),
-    run(process.execPath, ["scripts/db.mjs", "deploy"], "database migration", { ...process.env, ...appEnv }),
+    options.databaseUrl ? null : run(process.execPath, ["scripts/db.mjs", "deploy"], "database migration", { ...process.env, ...appEnv }),
   ]);
   progress.log(
     `Store: ${store.products.length + store.newArrivals.length} products (${store.newArrivals.length} new arrivals), ${store.customers.length} customers, ` +
