@@ -78,6 +78,22 @@ if (scale) {
   }, 100);
 }
 
+/** Removes this run's Redis keys, database and files, whether the run succeeded or not. */
+async function cleanUp(): Promise<void> {
+  clearInterval(slotSampler);
+  if (bullQueue) {
+    await bullQueue.obliterate({ force: true }).catch(() => undefined);
+    await bullQueue.close();
+  }
+  if (scale) await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+async function failRun(message: string): Promise<never> {
+  console.error(`bench:scale: ${message}`);
+  await cleanUp().catch((error: unknown) => console.error(`bench:scale: clean-up failed: ${String(error)}`));
+  process.exit(1);
+}
+
 const demo = await launchDemo({
   port: 0,
   customers: options.customers,
@@ -85,11 +101,8 @@ const demo = await launchDemo({
   progress,
   databaseUrl: scale ? `${POSTGRES}/${database}` : undefined,
   redis: scale ? { url: REDIS, prefix, workers: options.workers } : undefined,
-  onChildExit: (what, code) => {
-    console.error(`bench:scale: ${what} exited (${code})`);
-    process.exit(1);
-  },
-});
+  onChildExit: (what, code) => void failRun(`${what} exited (${code})`),
+}).catch((error: unknown) => failRun(String(error)));
 const loadAtReady = loadavg()[0];
 clearInterval(slotSampler);
 
@@ -123,11 +136,6 @@ const result = {
 };
 
 await demo.stop();
-if (bullQueue) {
-  await bullQueue.obliterate({ force: true });
-  await bullQueue.close();
-}
-if (scale) await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-rmSync(dataDir, { recursive: true, force: true });
+await cleanUp();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);
