@@ -32,6 +32,8 @@ export interface LaunchOptions {
   databaseUrl?: string;
   /** Set: scale mode (BullMQ on Redis, jobs in worker processes, none in the web process). */
   redis?: { url: string; prefix: string; workers: number };
+  /** Receives `stop` at once, so a Ctrl-C during the launch can stop what has started so far. */
+  onStop?: (stop: () => Promise<void>) => void;
   /** Called when a started process exits on its own (the demo shuts down then). */
   onChildExit?: (what: string, code: number | null) => void;
 }
@@ -89,6 +91,7 @@ export async function launchDemo(options: LaunchOptions): Promise<LaunchedDemo> 
     await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((done) => child.once("exit", done)) : null)));
     for (const close of closers) await close().catch(() => undefined);
   };
+  options.onStop?.(stop);
   // Whatever ends the launcher (an error included), the processes it started must not outlive it.
   process.on("exit", () => children.forEach((child) => child.exitCode === null && child.kill("SIGTERM")));
 

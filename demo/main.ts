@@ -12,7 +12,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { DEMO_SHOP, launchDemo, type LaunchedDemo } from "./launch";
+import { DEMO_SHOP, launchDemo } from "./launch";
 import { ProgressDisplay } from "./progress";
 
 const root = resolve(import.meta.dirname, "..");
@@ -40,23 +40,24 @@ const startedAt = Date.now();
 const progress = new ProgressDisplay();
 progress.log(`Campaign Pilot demo: ${DEMO_SHOP}, seeded from UCI Online Retail (CC BY 4.0, see demo/data/SOURCES.md)`);
 
-const launched: { demo?: LaunchedDemo } = {};
+let stopDemo: () => Promise<void> = async () => {};
 let stopping: Promise<void> | undefined;
 async function shutdown(code: number): Promise<never> {
-  stopping ??= launched.demo?.stop() ?? Promise.resolve();
+  stopping ??= stopDemo();
   await stopping;
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-const demo = (launched.demo = await launchDemo({
+const demo = await launchDemo({
   port: options.port,
   customers: options.customers,
   dataDir: options["data-dir"],
   progress,
+  onStop: (stop) => (stopDemo = stop),
   onChildExit: () => void shutdown(1),
-}));
+});
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 progress.log("");
 progress.log(`Ready after ${seconds} s: ${demo.ready.map((s) => `${s.kind} "${s.title}" (${s.audienceSize} recipients)`).join("; ")}`);
