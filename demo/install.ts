@@ -1,6 +1,6 @@
 import { Session } from "@shopify/shopify-api";
 import type { Db } from "~/db.server";
-import { DbJobQueue } from "~/jobs/db-queue.server";
+import type { JobQueue } from "~/jobs/types";
 import { saveConnection } from "~/delivery/connections.server";
 import { onAppInstalled } from "~/shops/install.server";
 import { loadShopSettings, saveShopSettings } from "~/shops/settings.server";
@@ -9,7 +9,8 @@ import { loadShopSettings, saveShopSettings } from "~/shops/settings.server";
 // shop, through the app's own functions: the offline session is stored and `afterAuth` runs (shop
 // details from the Admin API stand-in, backfill started); the brand voice gets a sender and an
 // address; the SMTP connection is pointed at the local sink and verified against it.
-// Runs before the web process starts, so the two never write to the SQLite file at once.
+// Runs before the web process starts, so the two never write to the SQLite file at once. `queue` is the
+// one the app's runners work (the database queue, or BullMQ in scale mode).
 
 export interface InstallOptions {
   shop: string;
@@ -18,12 +19,12 @@ export interface InstallOptions {
   smtpPort: number;
 }
 
-export async function installDemoShop(db: Db, options: InstallOptions): Promise<void> {
+export async function installDemoShop(db: Db, queue: JobQueue, options: InstallOptions): Promise<void> {
   const { shop } = options;
   const id = `offline_${shop}`;
   const stored = { id, shop, state: "installed", isOnline: false, scope: options.scopes, accessToken: options.accessToken };
   await db.session.upsert({ where: { id }, create: stored, update: stored });
-  await onAppInstalled(db, new DbJobQueue(db), new Session(stored));
+  await onAppInstalled(db, queue, new Session(stored));
 
   const settings = await loadShopSettings(db, shop);
   await saveShopSettings(db, shop, {

@@ -36,6 +36,11 @@ export class ProgressDisplay {
     private readonly interactive = Boolean(process.stdout.isTTY),
   ) {}
 
+  /** Every stage so far, in order (the scale bench reads their counts and times). */
+  get all(): readonly Stage[] {
+    return this.stages;
+  }
+
   stage(label: string, total = 0): Stage {
     const stage: Stage = { label, done: 0, total, startedAt: Date.now() };
     this.stages.push(stage);
