@@ -113,11 +113,16 @@ function check() {
   console.log("prisma: migrations cover the schema");
 }
 
-function deploy() {
+async function deploy() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set");
   derivePostgresSchema();
-  prisma(["migrate", "deploy", "--schema", schemas[providerOf(url)]], { url });
+  if (providerOf(url) === "postgres") {
+    const { migratePostgres } = await import("./pg-migrate.mjs");
+    await migratePostgres(url, join(root, "prisma", "postgres", "migrations"));
+    return;
+  }
+  prisma(["migrate", "deploy", "--schema", schemas.sqlite], { url });
 }
 
 const [command, arg] = process.argv.slice(2);
@@ -126,4 +131,4 @@ if (!commands[command]) {
   console.error("usage: node scripts/db.mjs generate|deploy|check|new <name>");
   process.exit(2);
 }
-commands[command]();
+await commands[command]();
