@@ -2,7 +2,7 @@ import { useActionToast } from "~/components/use-action-toast";
 import { EDITABLE_STATES, type CampaignState } from "~/campaigns/state-machine";
 import { countedReason } from "~/campaigns/audience-reasons";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -10,7 +10,6 @@ import {
   BlockStack,
   Box,
   Button,
-  ButtonGroup,
   Card,
   Divider,
   FormLayout,
@@ -19,12 +18,11 @@ import {
   Layout,
   List,
   Page,
-  Select,
   Tabs,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { runCampaignAction } from "~/admin/campaign-actions.server";
 import { editStep } from "~/admin/campaign-edits.server";
 import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
@@ -32,6 +30,7 @@ import { requireShop } from "~/admin/session.server";
 import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
 import { PerformanceCard } from "~/components/performance-card";
+import { RecipientPreview } from "~/components/recipient-preview";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/runtime.server";
 
@@ -184,7 +183,7 @@ export default function CampaignReview() {
                 )}
               </Card>
 
-              <Preview sample={audience.sample} step={step} variants={content.steps[step]?.subjectVariants.length ?? 1} />
+              <RecipientPreview sample={audience.sample} step={step} variants={content.steps[step]?.subjectVariants.length ?? 1} />
 
               {warnings.length ? (
                 <Card>
@@ -363,76 +362,5 @@ function IntentButton({ intent, children, ...props }: { intent: string; children
         {children}
       </Button>
     </Form>
-  );
-}
-
-type PreviewData = { ok: true; subject: string; previewText: string; html: string } | { ok: false; message: string };
-
-type Recipient = { id: string; email: string; firstName: string | null; holdout?: boolean };
-
-function Preview({ sample, step, variants }: { sample: Recipient[]; step: number; variants: number }) {
-  const fetcher = useFetcher<PreviewData>();
-  const search = useFetcher<{ recipients: Recipient[] }>();
-  const [recipient, setRecipient] = useState(sample[0]?.id ?? "");
-  const [query, setQuery] = useState("");
-  const [variant, setVariant] = useState("0");
-  const [width, setWidth] = useState<"desktop" | "mobile">("desktop");
-  const { load } = fetcher;
-  useEffect(() => {
-    if (recipient) load(`preview?recipientId=${encodeURIComponent(recipient)}&step=${step}&variant=${variant}`);
-  }, [recipient, step, variant, load]);
-  const { load: find } = search;
-  useEffect(() => {
-    if (!query.trim()) return;
-    const timer = setTimeout(() => find(`recipients?q=${encodeURIComponent(query)}`), 250);
-    return () => clearTimeout(timer);
-  }, [query, find]);
-  const found = query.trim() && search.data ? search.data.recipients : [];
-  // The chosen recipient stays in the list while the search results change around it.
-  const choices = [...found, ...sample.filter((r) => !found.some((f) => f.id === r.id))];
-  const data = fetcher.data;
-  return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h3" variant="headingSm">
-          Preview as a customer
-        </Text>
-        <InlineGrid columns={{ xs: 1, md: "2fr 2fr 1fr auto" }} gap="200" alignItems="end">
-          <TextField label="Find a customer" placeholder="Email or first name" value={query} onChange={setQuery} autoComplete="off" clearButton onClearButtonClick={() => setQuery("")} />
-          <Select
-            label="Customer"
-            options={choices.map((r) => ({ label: `${r.firstName ? `${r.firstName} · ` : ""}${r.email}${r.holdout ? " (holdout)" : ""}`, value: r.id }))}
-            value={recipient}
-            onChange={setRecipient}
-          />
-          <Select label="Subject" options={Array.from({ length: variants }, (_, i) => ({ label: `Variant ${i + 1}`, value: String(i) }))} value={variant} onChange={setVariant} />
-          <ButtonGroup variant="segmented">
-            <Button pressed={width === "desktop"} onClick={() => setWidth("desktop")}>
-              Desktop
-            </Button>
-            <Button pressed={width === "mobile"} onClick={() => setWidth("mobile")}>
-              Mobile
-            </Button>
-          </ButtonGroup>
-        </InlineGrid>
-        {data && data.ok ? (
-          <BlockStack gap="200">
-            <Text as="p">
-              <b>{data.subject}</b> <Text as="span" tone="subdued">— {data.previewText}</Text>
-            </Text>
-            <Box borderWidth="025" borderColor="border" borderRadius="200" background="bg-surface-secondary" padding="200">
-              {/* The email in a sandbox: no scripts, its own document. */}
-              <iframe title="Email preview" sandbox="" srcDoc={data.html} style={{ width: width === "desktop" ? "100%" : 375, height: 720, border: 0, display: "block", margin: "0 auto", background: "#fff" }} />
-            </Box>
-          </BlockStack>
-        ) : data && !data.ok ? (
-          <Banner tone="warning">{data.message}</Banner>
-        ) : (
-          <Text as="p" tone="subdued">
-            Loading preview…
-          </Text>
-        )}
-      </BlockStack>
-    </Card>
   );
 }
