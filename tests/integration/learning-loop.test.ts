@@ -90,7 +90,8 @@ describe("the learning loop", () => {
     const generic = review!.flags.filter((flag) => subjectStyle(flag.subject, titles) !== "names_product");
     expect(generic.length).toBeGreaterThan(0);
     for (const flag of generic) {
-      expect(flag.suggestion).toMatch(/^Subjects that name the product beat .+ here: \d+\.\d% vs \d+\.\d% clicks\. Next time, name the product, e\.g\. “Meet .+”\.$/);
+      // A subject naming a product the test's catalogue list does not hold is compared with its step's best.
+      expect(flag.suggestion).toMatch(/^(Subjects that name the product beat .+ here: \d+\.\d% vs \d+\.\d% clicks\. Next time, name the product|“.+” did better in this step; next time, name the product), e\.g\. “Meet .+”\.$/);
     }
   });
 
