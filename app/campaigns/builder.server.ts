@@ -20,7 +20,7 @@ import { defaultPlan, type CampaignPlan } from "./sequence";
 // and nothing blocks.
 
 export type BuildResult =
-  | { status: "built"; campaignId: string; audienceSize: number; blocked: boolean }
+  | { status: "built"; campaignId: string; audienceSize: number; blocked: boolean; kind: CampaignKind; autoApproved: boolean }
   | { status: "no_audience"; excluded: Record<string, number> }
   | { status: "not_live" };
 
@@ -207,10 +207,9 @@ export async function buildCampaignFromOpportunity(
   }
   // The opportunity stays live (holding its key) while its campaign runs, so it is not suggested twice.
   await db.opportunity.update({ where: { id: opportunity.id }, data: { campaignId: campaign.id } });
-  if (!blocked && settings.autoApprove[kind]) {
-    await transitionCampaign(db, shop, campaign.id, "approved", { kind: "rule", id: `auto-approve:${kind}` }, "auto-approved by the shop's rule", now);
-  }
-  return { status: "built", campaignId: campaign.id, audienceSize: audience.members.length, blocked };
+  const autoApproved =
+    !blocked && settings.autoApprove[kind] && (await transitionCampaign(db, shop, campaign.id, "approved", { kind: "rule", id: `auto-approve:${kind}` }, "auto-approved by the shop's rule", now)).ok;
+  return { status: "built", campaignId: campaign.id, audienceSize: audience.members.length, blocked, kind, autoApproved };
 }
 
 /** A stable 32-bit hash (FNV-1a): seeds copy variation and assigns holdouts reproducibly. */

@@ -54,13 +54,10 @@ export const buildCampaignJob = defineJob({
     const built = await buildCampaignFromOpportunity(db, opportunityId, copywritersFor(db, settings));
     // The shop's auto-approve rule approved it: schedule it like a merchant's approval would, at each
     // recipient's best hour (cart recovery follows each abandonment).
-    if (built.status === "built") {
-      const campaign = await db.campaign.findFirst({ where: { id: built.campaignId, shop }, select: { status: true, kind: true } });
-      if (campaign?.status === "approved") {
-        const now = new Date();
-        const scheduled = await scheduleCampaign(db, shop, built.campaignId, now, { kind: "rule", id: `auto-approve:${campaign.kind}` }, now);
-        if (scheduled.ok) await scheduleDispatch(queue, shop, now);
-      }
+    if (built.status === "built" && built.autoApproved) {
+      const now = new Date();
+      const scheduled = await scheduleCampaign(db, shop, built.campaignId, now, { kind: "rule", id: `auto-approve:${built.kind}` }, now);
+      if (scheduled.ok) await scheduleDispatch(queue, shop, now);
     }
     return done;
   },

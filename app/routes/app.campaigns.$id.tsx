@@ -1,3 +1,4 @@
+import { Stat } from "~/components/stat";
 import { useActionToast } from "~/components/use-action-toast";
 import { EDITABLE_STATES, type CampaignState } from "~/campaigns/state-machine";
 import { countedReason } from "~/campaigns/audience-reasons";
@@ -272,18 +273,6 @@ export default function CampaignReview() {
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="span" tone="subdued" variant="bodySm">
-        {label}
-      </Text>
-      <Text as="span" variant="headingMd">
-        {value}
-      </Text>
-    </BlockStack>
-  );
-}
 
 function FieldText({ name, label, initial, error, multiline, readOnly }: { name: string; label: string; initial: string; error?: string; multiline?: number; readOnly?: boolean }) {
   const [value, setValue] = useState(initial);

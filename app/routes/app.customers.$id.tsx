@@ -1,3 +1,4 @@
+import { Stat } from "~/components/stat";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
@@ -26,10 +27,10 @@ export default function CustomerPage() {
           <BlockStack gap="400">
             <Card>
               <InlineGrid columns={4} gap="300">
-                <Fact label="Stage" value={insight?.stage?.replace("_", " ") ?? "—"} />
-                <Fact label="Churn risk" value={insight?.pAlive === null || insight?.pAlive === undefined ? "—" : `${Math.round((1 - insight.pAlive) * 100)}%`} />
-                <Fact label="Value (CLV)" value={insight?.clv === null || insight?.clv === undefined ? "—" : formatMoney(insight.clv, currency)} />
-                <Fact label="Orders" value={String(orders)} />
+                <Stat label="Stage" value={insight?.stage?.replace("_", " ") ?? "—"} />
+                <Stat label="Churn risk" value={insight?.pAlive === null || insight?.pAlive === undefined ? "—" : `${Math.round((1 - insight.pAlive) * 100)}%`} />
+                <Stat label="Value (CLV)" value={insight?.clv === null || insight?.clv === undefined ? "—" : formatMoney(insight.clv, currency)} />
+                <Stat label="Orders" value={String(orders)} />
               </InlineGrid>
               {insight?.stageReason ? (
                 <Text as="p" tone="subdued">
@@ -130,15 +131,3 @@ export default function CustomerPage() {
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="050">
-      <Text as="span" tone="subdued" variant="bodySm">
-        {label}
-      </Text>
-      <Text as="span" variant="headingMd">
-        {value}
-      </Text>
-    </BlockStack>
-  );
-}
