@@ -9,6 +9,7 @@ import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
 import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recovery.server";
+import { flowCandidates } from "./flows/audience.server";
 import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
 import type { CampaignPlan } from "./sequence";
 
@@ -25,6 +26,8 @@ export interface AudienceMember {
   anchorAt: Date | null;
   checkoutToken: string | null;
   productIds: string[];
+  /** Products that seed their recommendations without being shown (what they just bought). */
+  contextProductIds: string[];
   expectedRevenue: number;
   /** Why this recipient, kept with every message sent to them. */
   evidence: Record<string, unknown>;
@@ -43,7 +46,7 @@ const BASE_CONVERSION = { promotional: 0.01, winback: 0.02, cart_recovery: 0.08 
 const PRODUCTS_PER_RECIPIENT = 4;
 const DAY = 86_400_000;
 
-interface Candidate {
+export interface Candidate {
   customerId: string | null;
   email?: string | null;
   score: number;
@@ -51,7 +54,10 @@ interface Candidate {
   anchorAt?: Date | null;
   checkoutToken?: string | null;
   productIds?: string[];
+  contextProductIds?: string[];
   acceptsMarketing?: boolean;
+  /** A shopper who asked for this very email (a back-in-stock request): that request is the consent. */
+  requestedIt?: boolean;
   value?: number;
   /** Left out for this reason (counted in `excluded`, shown to the merchant). */
   excludedBecause?: string;
@@ -148,6 +154,8 @@ async function candidatesFor(
         excludedBecause: bought.has(customerId) ? ORDERED_ELSEWHERE : undefined,
       }));
     }
+    case "flow":
+      return flowCandidates(db, shop, opportunity.id);
     case "goal": {
       // A merchant's goal names its segment; an unreadable one reaches no one.
       const segment = goalSegmentSchema.safeParse(evidenceOf(opportunity).segment);
@@ -247,7 +255,7 @@ async function eligible(
     }
     const subscribed = customer?.emailConsentState === "SUBSCRIBED";
     const checkoutConsent = candidate.acceptsMarketing === true && plan.acceptsMarketingCountsAsConsent && !customer;
-    if (!subscribed && !checkoutConsent) {
+    if (!subscribed && !checkoutConsent && !candidate.requestedIt) {
       skip("no email marketing consent");
       continue;
     }
@@ -267,6 +275,7 @@ async function eligible(
       anchorAt: candidate.anchorAt ?? null,
       checkoutToken: candidate.checkoutToken ?? null,
       productIds: candidate.productIds ?? [],
+      contextProductIds: candidate.contextProductIds ?? [],
       expectedRevenue: candidate.value ?? 0,
       evidence: { rule: candidate.reason, score: candidate.score, ...candidate.evidence },
     });
@@ -311,8 +320,8 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
     const recommended = recommendProducts({
       index,
       customer,
-      recentProductIds: own,
-      exclude: own,
+      recentProductIds: [...own, ...member.contextProductIds],
+      exclude: [...own, ...member.contextProductIds],
       k: PRODUCTS_PER_RECIPIENT - own.length,
       now: now.getTime(),
       catalog,

@@ -10,9 +10,11 @@ import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
 import { buildAudience, type Audience } from "./audience.server";
 import { addVersion, transitionCampaign, type CampaignContent } from "./campaigns.server";
+import { FLOWS } from "./flows/definitions";
 import { goalPlanFromEvidence } from "./goals";
 import { generationHints } from "./performance.server";
 import { defaultPlan, type CampaignPlan } from "./sequence";
+import type { Actor } from "./state-machine";
 
 // Opportunity → ready-to-review campaign: audience, sequence plan, copy for every step (checked by the
 // guardrails, regenerated or replaced by the built-in copywriter when it fails), per-recipient product
@@ -20,7 +22,18 @@ import { defaultPlan, type CampaignPlan } from "./sequence";
 // and nothing blocks.
 
 export type BuildResult =
-  | { status: "built"; campaignId: string; audienceSize: number; blocked: boolean; kind: CampaignKind; autoApproved: boolean }
+  | {
+      status: "built";
+      shop: string;
+      campaignId: string;
+      audienceSize: number;
+      blocked: boolean;
+      kind: CampaignKind;
+      /** The rule that approved it (the shop's auto-approve for the kind, or a flow's), if one did. */
+      approvedBy: Actor | null;
+      /** How it is scheduled once approved. */
+      timing: "as_planned" | "best_hour";
+    }
   | { status: "no_audience"; excluded: Record<string, number> }
   | { status: "not_live" };
 
@@ -74,9 +87,12 @@ export async function productFacts(db: Db, shop: string, productIds: string[], c
   return productIds.flatMap((id) => facts.find((fact) => fact.productId === id) ?? []);
 }
 
-/** The products the copy talks about: the opportunity's, else the ones most often in recipients' blocks. */
-function copyProductIds(opportunityProducts: string[], audience: Audience): string[] {
-  if (opportunityProducts.length) return opportunityProducts.slice(0, PRODUCTS_IN_COPY);
+/**
+ * The products the copy talks about: the opportunity's, else the ones most often in recipients' blocks.
+ * A flow batch whose recipients each have their own products names none unless it gave some.
+ */
+function copyProductIds(opportunityProducts: string[], audience: Audience, perRecipient: boolean): string[] {
+  if (opportunityProducts.length || perRecipient) return opportunityProducts.slice(0, PRODUCTS_IN_COPY);
   const counts = new Map<string, number>();
   for (const member of audience.members) for (const id of member.productIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, PRODUCTS_IN_COPY).map(([id]) => id);
@@ -107,7 +123,7 @@ export async function buildCampaignFromOpportunity(
   const audience = await buildAudience(db, opportunity, plan, now);
   if (!audience.members.length) return { status: "no_audience", excluded: audience.excluded };
 
-  const products = await productFacts(db, shop, copyProductIds(evidence.productIds, audience), shopRow.currencyCode);
+  const products = await productFacts(db, shop, copyProductIds(evidence.productIds, audience, evidence.perRecipientProducts === true), shopRow.currencyCode);
   const otherTitles = (
     await db.product.findMany({
       where: { shop, deletedAt: null, id: { notIn: products.map((product) => product.productId) } },
@@ -207,9 +223,12 @@ export async function buildCampaignFromOpportunity(
   }
   // The opportunity stays live (holding its key) while its campaign runs, so it is not suggested twice.
   await db.opportunity.update({ where: { id: opportunity.id }, data: { campaignId: campaign.id } });
-  const autoApproved =
-    !blocked && settings.autoApprove[kind] && (await transitionCampaign(db, shop, campaign.id, "approved", { kind: "rule", id: `auto-approve:${kind}` }, "auto-approved by the shop's rule", now)).ok;
-  return { status: "built", campaignId: campaign.id, audienceSize: audience.members.length, blocked, kind, autoApproved };
+  // A flow's batches follow the flow's own switch; other suggestions the shop's rule for their kind.
+  const rule = goal?.flow
+    ? { on: settings.flows[goal.flow].autoApprove, actor: { kind: "rule", id: `flow:${goal.flow}` } as const, reason: `the ${FLOWS[goal.flow].label.toLowerCase()} flow sends without review` }
+    : { on: settings.autoApprove[kind], actor: { kind: "rule", id: `auto-approve:${kind}` } as const, reason: "auto-approved by the shop's rule" };
+  const approved = !blocked && rule.on && (await transitionCampaign(db, shop, campaign.id, "approved", rule.actor, rule.reason, now)).ok;
+  return { status: "built", shop, campaignId: campaign.id, audienceSize: audience.members.length, blocked, kind, approvedBy: approved ? rule.actor : null, timing: goal?.timing ?? "best_hour" };
 }
 
 /** A stable 32-bit hash (FNV-1a): seeds copy variation and assigns holdouts reproducibly. */

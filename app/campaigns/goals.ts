@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CampaignAngle, StepPurpose } from "~/copy/types";
 import type { BrandVoice } from "./brand-voice";
+import { FLOW_IDS } from "./flows/flow-ids";
 import { campaignPlanSchema, checkPlan, type CampaignPlan } from "./sequence";
 
 // Goal-driven campaigns: the merchant states an objective, an audience and (optionally) products and
@@ -75,9 +76,11 @@ export function goalPolicyErrors(goal: GoalInput, policy: BrandVoice["discountPo
 }
 
 export const goalStepSchema = z.object({
+  /** Absent for a flow step that reads as its angle's own lines (a browse reminder, a stock alert). */
   purpose: z.enum([
     "teaser", "reveal", "education", "last_call", "welcome", "brand_story", "first_order", "check_in", "recommendation", "thank_you", "highlight",
-  ] as const satisfies readonly StepPurpose[]),
+    "order_follow_up", "replenish",
+  ] as const satisfies readonly StepPurpose[]).optional(),
   delayHours: z.number().min(0),
   offerPercent: z.number().int().nullable(),
   reasoning: z.string(),
@@ -89,10 +92,14 @@ export const goalPlanSchema = z.object({
   objective: z.enum(OBJECTIVES),
   title: z.string(),
   summary: z.string(),
-  angle: z.enum(["new_arrival", "winback", "overstock"]),
+  angle: z.enum(["new_arrival", "winback", "overstock", "browse_abandonment", "back_in_stock"]),
   steps: z.array(goalStepSchema).min(1).max(6),
   timingReasoning: z.string(),
   plan: campaignPlanSchema,
+  /** Set on an always-on flow's batch (see flows/definitions.ts). */
+  flow: z.enum(FLOW_IDS).optional(),
+  /** How the batch is scheduled once approved; goal campaigns go at each recipient's best hour. */
+  timing: z.enum(["as_planned", "best_hour"]).default("best_hour"),
 });
 export type GoalPlan = z.output<typeof goalPlanSchema>;
 
@@ -260,6 +267,7 @@ export function planGoalCampaign(goal: GoalInput, context: GoalContext): GoalPla
       summary: `your goal: ${OBJECTIVE_LABELS[goal.objective].toLowerCase()} for ${goalAudienceLabel(goal)}${context.productTitles.length ? `, featuring ${products}` : ""}`,
       angle: ANGLES[goal.objective],
       steps,
+      timing: "best_hour",
       timingReasoning: `${steps.length} emails over ${days} days; each goes at the hour the recipient usually acts on email (learned from their clicks and orders, else the shop's best hour), and anyone who orders, unsubscribes or bounces leaves the sequence.`,
       plan,
     },

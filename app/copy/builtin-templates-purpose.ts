@@ -219,4 +219,45 @@ export const EN_PURPOSES: Record<StepPurpose, Lines> = {
     closers: ["Happy shopping.", "We hope you find something you love."],
     ctas: ["Shop the spotlight", "Shop now", "See the picks"],
   },
+  order_follow_up: {
+    subjects: {
+      benefit: ["Thank you for your order", "Picked to go with your order", "A few companions for your order"],
+      question: ["How are you getting on?", "Enjoying your order?", "Ready for a companion piece?"],
+      curiosity: ["Made to go together", "What goes well with it"],
+      product: ["Goes well with it: {product}", "A good companion: {product}"],
+    },
+    previews: [
+      "Thank you for ordering from {shop}. Here are a few things chosen to go with what you bought.",
+      "We hope you are enjoying your order. A few companions, picked for you by {shop}.",
+    ],
+    headlines: ["Thank you for your order", "Made to go together", "Picked for you"],
+    openers: [
+      "Thank you again for your order. We hope it arrived safely and that you love it.",
+      "We hope you are enjoying what you ordered. We picked a few things that go well with it.",
+      t("A little thank-you note, and a few ideas to go with your order.", "friendly", "warm", "playful"),
+    ],
+    details: ["A good companion: {product}, at {price}.", "Goes well with it: {product} ({price}) or {product2} ({price2})."],
+    closers: ["If anything is not right with your order, just reply and we will help.", "Thank you for shopping with us."],
+    ctas: ["See the companions", "See your picks", "Have a look"],
+  },
+  replenish: {
+    subjects: {
+      question: ["Time to restock?", "Running low yet?", "Ready for a refill?"],
+      benefit: ["Your regular order, ready when you are", "Restock in a couple of clicks"],
+      curiosity: ["A friendly reminder from {shop}", "About your regular order"],
+      product: ["Time for more {product}?", "Restock {product}"],
+    },
+    previews: [
+      "It has been about as long as you usually go between orders. Your favourite is ready when you are.",
+      "A friendly reminder from {shop}: restocking takes a couple of clicks.",
+    ],
+    headlines: ["Time to restock?", "Ready when you are", "Your regular order"],
+    openers: [
+      "It has been about as long as you usually go between orders, so we thought a reminder might help.",
+      "If you are running low, your usual is just a couple of clicks away.",
+    ],
+    details: ["Your usual: {product}, at {price}.", "Ready to reorder: {product} ({price})."],
+    closers: ["If you are still well stocked, simply ignore this note.", "No rush: we will be here when you need more."],
+    ctas: ["Reorder now", "Restock", "Order again"],
+  },
 };

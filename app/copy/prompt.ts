@@ -48,6 +48,10 @@ const PURPOSE_BRIEFS: Record<StepPurpose, string> = {
   recommendation: "Cross-sell: suggest products from data that go well with what they already like.",
   thank_you: "Thank loyal customers; appreciation first, products second.",
   highlight: "Put the products in data in the spotlight, with their prices.",
+  order_follow_up:
+    "A few days after the reader's order: thank them and suggest companions to what they bought. Their own order and picks are in the product block; name no product unless data.products has one.",
+  replenish:
+    "A reminder that it may be time to reorder something they buy regularly. Their item is in the product block; name no product unless data.products has one; never claim they are out of it.",
 };
 
 /** What this email is for, in our own words (computed from enums, so safe in the system message). */

@@ -35,6 +35,8 @@ export const STEP_PURPOSES = [
   "recommendation",
   "thank_you",
   "highlight",
+  "order_follow_up",
+  "replenish",
 ] as const;
 export type StepPurpose = (typeof STEP_PURPOSES)[number];
 

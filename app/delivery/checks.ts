@@ -8,6 +8,8 @@ export interface SendFacts {
   consent: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED" | "PENDING" | "REDACTED" | "INVALID" | null;
   /** Cart recovery may rely on the checkout's "accepts marketing" when there is no customer record. */
   checkoutConsent: boolean;
+  /** They asked for this very email (a back-in-stock request that still exists). */
+  requestedIt?: boolean;
   suppressed: boolean;
   /** Marketing emails already sent to this address within the cap window. */
   sentInCapWindow: number;
@@ -74,7 +76,7 @@ export function nextAllowedTime(from: Date, timeZone: string, quiet: { start: nu
 export function decideSend(facts: SendFacts): SendDecision {
   if (facts.sendingPaused) return { action: "skip", reason: "sending is paused for the shop" };
   if (facts.suppressed) return { action: "skip", reason: "address suppressed (unsubscribed, bounced or complained)" };
-  const consented = facts.consent === "SUBSCRIBED" || (facts.consent === null && facts.checkoutConsent);
+  const consented = facts.consent === "SUBSCRIBED" || (facts.consent === null && facts.checkoutConsent) || facts.requestedIt === true;
   if (!consented) return { action: "skip", reason: `no email marketing consent (${facts.consent ?? "unknown"})` };
   if (facts.exitOnOrder && facts.orderedSinceStart) return { action: "skip", reason: "ordered since the sequence started" };
   if (facts.productsTotal > 0 && facts.productsUnavailable >= facts.productsTotal) {

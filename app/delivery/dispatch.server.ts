@@ -14,6 +14,7 @@ import { decideBatch } from "./budget";
 import { allocateVariants, finishCampaigns } from "./campaign-progress.server";
 import type { SendDecision, SendFacts } from "./checks";
 import { recoveryIdentities, type RecoveryIdentities } from "./identity-check.server";
+import { standingAlertRequests } from "./alert-requests.server";
 import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
 import { explain, loadWhyContext } from "./why.server";
 
@@ -195,6 +196,7 @@ async function loadFacts(
   const oldestSent = new Map(recentSends.map((row) => [row.email, row._min.sentAt?.getTime() ?? now.getTime()]));
   const capFreesAt = (email: string) => new Date((oldestSent.get(email) ?? now.getTime()) + capWindowMs);
   const identity = await recoveryIdentities(db, shop, [...recipients.values()], campaigns, checkoutByToken);
+  const requested = await standingAlertRequests(db, shop, [...recipients.values()]);
   const sellableIds = new Set(sellable.map((row) => row.productId));
 
   return {
@@ -216,6 +218,7 @@ async function loadFacts(
         sendingPaused,
         consent: customer && !customer.deletedAt ? (customer.emailConsentState as SendFacts["consent"]) : null,
         checkoutConsent: plan.acceptsMarketingCountsAsConsent && Boolean(checkout?.buyerAcceptsMarketing),
+        requestedIt: requested.has(recipient.id),
         suppressed: suppressedEmails.has(send.email),
         sentInCapWindow: sentCount.get(send.email) ?? 0,
         frequencyCap: voice.sending.frequencyCap,

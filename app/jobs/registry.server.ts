@@ -1,3 +1,4 @@
+import { runFlowsJob } from "~/campaigns/flows/jobs.server";
 import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/backfill/backfill.server";
 import { consentWritebackJob } from "~/delivery/feedback.server";
 import { dispatchJob } from "~/delivery/jobs.server";
@@ -21,6 +22,7 @@ const definitions = [
   erase(shopTickJob),
   erase(detectOpportunitiesJob),
   erase(buildCampaignJob),
+  erase(runFlowsJob),
   erase(dispatchJob),
   erase(consentWritebackJob),
 ];

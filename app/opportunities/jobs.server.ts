@@ -1,13 +1,12 @@
-import { scheduleDispatch } from "~/delivery/jobs.server";
-import { scheduleCampaign } from "~/delivery/schedule.server";
 import { z } from "zod";
-import { buildCampaignFromOpportunity } from "~/campaigns/builder.server";
-import { runWelcomeFlow } from "~/campaigns/flows.server";
+import { buildAndSchedule } from "~/campaigns/build-and-schedule.server";
+import { typesTakenOverByFlows } from "~/campaigns/flows/definitions";
+import { scheduleFlows } from "~/campaigns/flows/jobs.server";
 import { copywritersFor } from "~/copy/copywriters.server";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop, isInstalled } from "~/shops/shops.server";
-import { detectOpportunities } from "./detectors";
+import { detectOpportunities, OPPORTUNITY_TYPES } from "./detectors";
 import { loadShopSnapshot } from "./snapshot.server";
 import { recordOpportunities } from "./store.server";
 
@@ -32,9 +31,10 @@ export const detectOpportunitiesJob = defineJob({
     const now = new Date();
     const settings = await loadShopSettings(db, shop);
     const snapshot = await loadShopSnapshot(db, shop, now, shopRow.currencyCode);
-    await recordOpportunities(db, shop, detectOpportunities(snapshot, settings.detectors), now);
-    // Always-on flows the merchant switched on run with the same tick.
-    await runWelcomeFlow(db, queue, shop, copywritersFor(db, settings), now);
+    // A flow that is switched on takes over its detector's suggestions (nobody gets both).
+    const takenOver = typesTakenOverByFlows((flow) => settings.flows[flow].enabled);
+    await recordOpportunities(db, shop, detectOpportunities(snapshot, settings.detectors, OPPORTUNITY_TYPES.filter((type) => !takenOver.has(type))), now);
+    await scheduleFlows(queue, shop, now);
     // Every live opportunity without a campaign gets one built (new ones, and ones that had no audience).
     const waiting = await db.opportunity.findMany({ where: { shop, status: "live", campaignId: null }, select: { id: true } });
     for (const { id } of waiting) {
@@ -51,14 +51,7 @@ export const buildCampaignJob = defineJob({
   async perform({ opportunityId }, { db, queue, shop }) {
     if (!shop) return done;
     const settings = await loadShopSettings(db, shop);
-    const built = await buildCampaignFromOpportunity(db, opportunityId, copywritersFor(db, settings));
-    // The shop's auto-approve rule approved it: schedule it like a merchant's approval would, at each
-    // recipient's best hour (cart recovery follows each abandonment).
-    if (built.status === "built" && built.autoApproved) {
-      const now = new Date();
-      const scheduled = await scheduleCampaign(db, shop, built.campaignId, now, { kind: "rule", id: `auto-approve:${built.kind}` }, now);
-      if (scheduled.ok) await scheduleDispatch(queue, shop, now);
-    }
+    await buildAndSchedule(db, queue, opportunityId, copywritersFor(db, settings));
     return done;
   },
 });

@@ -18,7 +18,7 @@ export async function loadShopSnapshot(db: Db, shop: string, now: Date, currency
   return { now, currency, products, lifecycle, checkouts, browseAbandoners };
 }
 
-async function loadProducts(db: Db, shop: string, now: Date): Promise<ProductSnapshot[]> {
+export async function loadProducts(db: Db, shop: string, now: Date): Promise<ProductSnapshot[]> {
   const since30 = new Date(now.getTime() - 30 * DAY);
   const [products, variants, sold, signals, memberships] = await Promise.all([
     db.product.findMany({
@@ -157,7 +157,7 @@ async function loadCheckouts(db: Db, shop: string, now: Date): Promise<CheckoutS
  * Identified shoppers with repeated views of one product in the window, checked one by one against
  * their carts and orders by the storefront's browse-abandonment rule.
  */
-async function loadBrowseAbandoners(db: Db, shop: string, now: Date): Promise<BrowseAbandonerSnapshot[]> {
+export async function loadBrowseAbandoners(db: Db, shop: string, now: Date): Promise<BrowseAbandonerSnapshot[]> {
   const since = new Date(now.getTime() - DEFAULT_BROWSE_ABANDONMENT.windowMs);
   const viewCounts = await db.browseEvent.groupBy({
     by: ["customerId", "productId"],

@@ -133,7 +133,8 @@ export default function CampaignReview() {
                         {plan.goal?.steps[i] ? (
                           <Text as="span" tone="subdued">
                             {" "}
-                            ({plan.goal.steps[i].purpose.replace("_", " ")}): {plan.goal.steps[i].reasoning}
+                            {plan.goal.steps[i].purpose ? `(${plan.goal.steps[i].purpose.replaceAll("_", " ")}): ` : ""}
+                            {plan.goal.steps[i].reasoning}
                           </Text>
                         ) : null}
                       </List.Item>

@@ -2,7 +2,19 @@ import { z } from "zod";
 import { brandVoiceSchema } from "~/campaigns/brand-voice";
 import { learningMemorySchema } from "~/campaigns/performance";
 import type { Db } from "~/db.server";
+import type { FlowId } from "~/campaigns/flows/flow-ids";
 import { detectorConfigSchema } from "~/opportunities/detectors";
+
+const flowSwitchSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Batches go out without review once the merchant trusts the flow (still visible and stoppable). */
+    autoApprove: z.boolean().default(false),
+    offerPercent: z.number().int().min(0).max(90).default(0),
+    /** Only triggers after the switch was turned on enter the flow (ISO time). */
+    enabledAt: z.string().nullable().default(null),
+  })
+  .prefault({});
 
 // A shop's settings live as JSON on Shop.settings, parsed by this one schema (defaults fill gaps, so
 // older rows keep working as settings are added).
@@ -27,18 +39,15 @@ export const shopSettingsSchema = z.object({
     .prefault({}),
   /** What the shop's sent campaigns taught (subject styles, hours) plus the merchant's own notes. */
   learning: learningMemorySchema.prefault({}),
-  /** Always-on flows the merchant switched on; each runs with the shop's detection tick. */
+  /** Always-on flows the merchant switched on; each runs with the shop's hourly flow job. */
   flows: z
     .object({
-      welcome: z
-        .object({
-          enabled: z.boolean().default(false),
-          offerPercent: z.number().int().min(0).max(90).default(0),
-          /** Only people who subscribe after the switch is turned on are welcomed (ISO time). */
-          enabledAt: z.string().nullable().default(null),
-        })
-        .prefault({}),
-    })
+      welcome: flowSwitchSchema,
+      post_purchase: flowSwitchSchema,
+      replenishment: flowSwitchSchema,
+      browse_abandonment: flowSwitchSchema,
+      back_in_stock: flowSwitchSchema,
+    } satisfies Record<FlowId, typeof flowSwitchSchema>)
     .prefault({}),
 });
 export type ShopSettings = z.output<typeof shopSettingsSchema>;

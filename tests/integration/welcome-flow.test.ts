@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { contentOf } from "~/campaigns/campaigns.server";
-import { runWelcomeFlow, saveFlowSettings } from "~/campaigns/flows.server";
+import { flowAction } from "~/admin/flows.server";
+import { runFlow, type FlowRun } from "~/campaigns/flows/run.server";
 import { BuiltinCopywriter } from "~/copy/builtin-copywriter";
 import { readyDb, type Db } from "~/db.server";
 import { DbJobQueue } from "~/jobs/db-queue.server";
@@ -11,7 +12,8 @@ import { seedStoreWithSuggestion } from "../support/seed-store";
 
 // The welcome flow, end to end on the database: off, nothing happens; switched on, each person who
 // subscribes afterwards is enrolled once into the 3-email welcome series, approved by the rule and
-// scheduled; people who subscribed before the switch, or without consent, are not.
+// scheduled when the merchant lets it send without review, waiting for review otherwise; people who
+// subscribed before the switch, or without consent, are not.
 
 const shop = "welcome-flow.myshopify.com";
 const copywriters = { fallback: new BuiltinCopywriter() };
@@ -26,31 +28,35 @@ beforeAll(async () => {
   queue = new DbJobQueue(db);
 }, 60_000);
 
+const runWelcomeFlow = (at: Date) => runFlow(db, queue, shop, "welcome", copywriters, at);
+const saveWelcome = (form: Record<string, string>, at = new Date()) => flowAction(db, shop, { intent: "save", flow: "welcome", ...form }, "test", at);
+const onlyBatch = (run: FlowRun) => (run.status === "ran" && run.batches.length === 1 ? run.batches[0] : null);
 const subscribe = (id: number, at: number, consent: "subscribed" | "not_subscribed" = "subscribed") =>
   ingest(shop, "customers/create", customerPayload(id, consent, new Date(at)));
 
 describe("the welcome flow", () => {
   it("does nothing while it is off", async () => {
     await subscribe(7101, t0 - HOUR);
-    expect(await runWelcomeFlow(db, queue, shop, copywriters, new Date(t0))).toEqual({ status: "off" });
+    expect(await runWelcomeFlow(new Date(t0))).toEqual({ status: "off" });
   });
 
   it("refuses an offer above the discount policy when switched on", async () => {
-    expect(await saveFlowSettings(db, shop, { welcomeEnabled: "on", welcomeOfferPercent: "40" })).toEqual({
+    expect(await saveWelcome({ enabled: "on", offerPercent: "40" })).toEqual({
       ok: false,
-      fieldErrors: { welcomeOfferPercent: "Your discount policy allows at most 15%" },
+      flow: "welcome",
+      fieldErrors: { offerPercent: "Your discount policy allows at most 15%" },
     });
     expect((await loadShopSettings(db, shop)).flows.welcome.enabled).toBe(false);
   });
 
   it("welcomes each new subscriber once, with a scheduled 3-email series", async () => {
-    const saved = await saveFlowSettings(db, shop, { welcomeEnabled: "on", welcomeOfferPercent: "10" }, new Date(t0));
+    const saved = await saveWelcome({ enabled: "on", autoApprove: "on", offerPercent: "10" }, new Date(t0));
     expect(saved.ok).toBe(true);
     await subscribe(7102, t0 + HOUR);
     await subscribe(7103, t0 + HOUR, "not_subscribed");
-    const first = await runWelcomeFlow(db, queue, shop, copywriters, new Date(t0 + 2 * HOUR));
-    expect(first).toMatchObject({ status: "enrolled", enrolled: 1, scheduled: true });
-    if (first.status !== "enrolled") return;
+    const first = onlyBatch(await runWelcomeFlow(new Date(t0 + 2 * HOUR)));
+    expect(first).toMatchObject({ status: "built", enrolled: 1, audience: 1, approved: true, scheduled: true });
+    if (first?.status !== "built") return;
     const campaign = await db.campaign.findUniqueOrThrow({ where: { id: first.campaignId } });
     expect(campaign).toMatchObject({ status: "scheduled", title: "Welcome series: 1 new subscriber" });
     const recipients = await db.campaignRecipient.findMany({ where: { campaignId: campaign.id } });
@@ -69,20 +75,30 @@ describe("the welcome flow", () => {
   });
 
   it("never welcomes anyone twice, and picks up the next subscriber in a later batch", async () => {
-    expect(await runWelcomeFlow(db, queue, shop, copywriters, new Date(t0 + 3 * HOUR))).toEqual({ status: "nobody" });
+    expect(await runWelcomeFlow(new Date(t0 + 3 * HOUR))).toEqual({ status: "nobody" });
     await subscribe(7104, t0 + 4 * HOUR);
-    const next = await runWelcomeFlow(db, queue, shop, copywriters, new Date(t0 + 5 * HOUR));
-    expect(next).toMatchObject({ status: "enrolled", enrolled: 1 });
-    if (next.status !== "enrolled") return;
+    const next = onlyBatch(await runWelcomeFlow(new Date(t0 + 5 * HOUR)));
+    expect(next).toMatchObject({ status: "built", enrolled: 1 });
+    if (next?.status !== "built") return;
     const recipients = await db.campaignRecipient.findMany({ where: { campaignId: next.campaignId } });
     expect(recipients.map((r) => r.email)).toEqual(["shopper7104@example.com"]);
     // 7101 subscribed before the switch was turned on: never welcomed.
     expect(await db.campaignRecipient.count({ where: { shop, email: "shopper7101@example.com" } })).toBe(0);
   });
 
+  it("lets a batch wait for the merchant's review unless the flow sends without review", async () => {
+    expect((await saveWelcome({ enabled: "on", offerPercent: "10" })).ok).toBe(true);
+    await subscribe(7106, t0 + 5.5 * HOUR);
+    const batch = onlyBatch(await runWelcomeFlow(new Date(t0 + 6 * HOUR)));
+    expect(batch).toMatchObject({ status: "built", approved: false, scheduled: false });
+    if (batch?.status !== "built") return;
+    expect(await db.campaign.findUniqueOrThrow({ where: { id: batch.campaignId } })).toMatchObject({ status: "suggested" });
+    expect(await db.send.count({ where: { campaignId: batch.campaignId } })).toBe(0);
+  });
+
   it("stops when switched off", async () => {
-    expect((await saveFlowSettings(db, shop, { welcomeOfferPercent: "0" })).ok).toBe(true);
+    expect((await saveWelcome({ offerPercent: "0" })).ok).toBe(true);
     await subscribe(7105, t0 + 6 * HOUR);
-    expect(await runWelcomeFlow(db, queue, shop, copywriters, new Date(t0 + 7 * HOUR))).toEqual({ status: "off" });
+    expect(await runWelcomeFlow(new Date(t0 + 7 * HOUR))).toEqual({ status: "off" });
   });
 });
