@@ -105,12 +105,14 @@ describe("a campaign from a goal, in a browser", () => {
     await shot("learning");
   });
 
-  it("switches the welcome series on", async () => {
+  it("switches the welcome series on, sending without review", async () => {
     await page.goto(url("/app/flows"));
-    await page.getByText("Send the welcome series to new subscribers").click();
-    await page.getByLabel("Welcome offer on the last email (percent off, 0 for none)", { exact: true }).fill("10");
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByText(/^On since /).isVisible()).toBe(true);
+    await page.getByText("Run the welcome series").click();
+    await page.getByText("Send without my review").first().click();
+    await page.getByLabel("Offer on the last email (percent off, 0 for none)").first().fill("10");
+    await page.getByRole("button", { name: "Save Welcome series" }).click();
+    await expect.poll(() => page.getByText("Welcome series on, sending without review").isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("On, sends without review").isVisible()).toBe(true);
     await shot("flows");
   });
 });

@@ -124,16 +124,25 @@ describe("what we learned", () => {
 describe("always-on flows", () => {
   const FLOWS = "routes/app.flows";
   const save = (as: string, fields: Record<string, string>) => data("/app/flows", FLOWS, as, { method: "POST", body: new URLSearchParams(fields) });
+  type Page = { flows: Array<{ id: string; settings: { enabled: boolean; autoApprove: boolean; offerPercent: number } }>; maxPercent: number };
+  const flowOf = async (as: string, id: string) => ((await (await data("/app/flows", FLOWS, as)).json()) as Page).flows.find((flow) => flow.id === id)!;
 
-  it("switches the welcome series on for one shop, and refuses an offer above the policy or a bad number", async () => {
-    expect(await (await data("/app/flows", FLOWS, north.shop)).json()).toMatchObject({ welcome: { enabled: false }, maxPercent: 15, batches: [] });
-    for (const welcomeOfferPercent of ["20", "abc", "-1"]) {
-      const refused = await save(north.shop, { welcomeEnabled: "on", welcomeOfferPercent });
+  it("switches a flow on for one shop, and refuses an offer above the policy, a bad number or an unknown flow", async () => {
+    expect(await (await data("/app/flows", FLOWS, north.shop)).json()).toMatchObject({ maxPercent: 15 });
+    expect(await flowOf(north.shop, "welcome")).toMatchObject({ settings: { enabled: false }, batches: [] });
+    for (const offerPercent of ["20", "abc", "-1"]) {
+      const refused = await save(north.shop, { intent: "save", flow: "welcome", enabled: "on", offerPercent });
       expect(refused.status).toBe(400);
-      expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors.welcomeOfferPercent).toBeTruthy();
+      expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors.offerPercent).toBeTruthy();
     }
-    expect((await save(north.shop, { welcomeEnabled: "on", welcomeOfferPercent: "10" })).status).toBe(200);
-    expect(await (await data("/app/flows", FLOWS, north.shop)).json()).toMatchObject({ welcome: { enabled: true, offerPercent: 10 } });
-    expect(await (await data("/app/flows", FLOWS, south.shop)).json()).toMatchObject({ welcome: { enabled: false } });
+    for (const fields of [{ intent: "save", flow: "everything", enabled: "on" }, { intent: "drop", flow: "welcome" }, {}]) {
+      expect((await save(north.shop, fields)).status).toBe(400);
+    }
+    expect((await save(north.shop, { intent: "save", flow: "welcome", enabled: "on", autoApprove: "on", offerPercent: "10" })).status).toBe(200);
+    expect(await flowOf(north.shop, "welcome")).toMatchObject({ settings: { enabled: true, autoApprove: true, offerPercent: 10 } });
+    expect(await flowOf(north.shop, "welcome")).toMatchObject({ settings: { enabled: true } });
+    expect(await flowOf(south.shop, "welcome")).toMatchObject({ settings: { enabled: false } });
+    expect((await save(north.shop, { intent: "stop", flow: "welcome" })).status).toBe(200);
+    expect(await flowOf(north.shop, "welcome")).toMatchObject({ settings: { enabled: false } });
   });
 });
