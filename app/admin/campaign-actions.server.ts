@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "~/db.server";
 import { transitionCampaign, type CampaignTransitionResult } from "~/campaigns/campaigns.server";
 import { cancelCampaign, pauseCampaign, resumeCampaign } from "~/campaigns/controls.server";
+import { setCampaignHoldout } from "~/campaigns/holdout.server";
 import { scheduleDispatch } from "~/delivery/jobs.server";
 import { scheduleCampaign } from "~/delivery/schedule.server";
 import type { JobQueue } from "~/jobs/types";
@@ -22,6 +23,10 @@ export const campaignActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("pause") }),
   z.object({ intent: z.literal("resume") }),
   z.object({ intent: z.literal("cancel"), reason: z.string().trim().min(3, "Say why, in a few words").max(500) }),
+  z.object({
+    intent: z.literal("holdout"),
+    holdoutPercent: z.coerce.number({ message: "Enter a whole percentage" }).int("Enter a whole percentage").min(0, "Cannot be negative").max(50, "At most 50%"),
+  }),
 ]);
 export type CampaignAction = z.infer<typeof campaignActionSchema>;
 
@@ -76,6 +81,11 @@ export async function runCampaignAction(db: Db, queue: JobQueue, shop: string, c
       return describe(await transitionCampaign(db, shop, campaignId, "rejected", actor, action.reason), "Rejected");
     case "pause":
       return describe(await pauseCampaign(db, shop, campaignId, actor), "Paused");
+    case "holdout": {
+      const result = await setCampaignHoldout(db, shop, campaignId, action.holdoutPercent);
+      if (result.ok) return { ok: true, message: action.holdoutPercent ? `${result.heldOut} of ${result.recipients} held back at random` : "No holdout: everyone gets it" };
+      return { ok: false, message: result.error.kind === "not_found" ? "Campaign not found" : `A ${result.error.status} campaign already has its holdout` };
+    }
     case "resume": {
       const resumed = await resumeCampaign(db, shop, campaignId, actor);
       if (resumed.ok) await scheduleDispatch(queue, shop);

@@ -52,7 +52,7 @@ export async function listCampaigns(db: Db, shop: string, query: z.infer<typeof 
 export async function campaignReview(db: Db, shop: string, campaignId: string) {
   const campaign = await db.campaign.findFirst({ where: { id: campaignId, shop } });
   if (!campaign) return null;
-  const [version, versions, transitions, reasons, recipients, sendCounts, attributed] = await Promise.all([
+  const [version, versions, transitions, reasons, recipients, sendCounts, attributed, heldOut] = await Promise.all([
     campaign.currentVersionId ? db.campaignVersion.findFirst({ where: { id: campaign.currentVersionId, shop } }) : null,
     db.campaignVersion.findMany({ where: { shop, campaignId }, orderBy: { number: "desc" }, take: 10, select: { number: true, author: true, createdAt: true } }),
     db.campaignTransition.findMany({ where: { shop, campaignId }, orderBy: { at: "asc" }, take: 50 }),
@@ -60,12 +60,14 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     db.campaignRecipient.findMany({ where: { shop, campaignId }, orderBy: { score: "desc" }, take: 25, select: { id: true, email: true, firstName: true, reason: true, holdout: true } }),
     db.send.groupBy({ by: ["status"], where: { shop, campaignId }, _count: { _all: true } }),
     db.orderAttribution.aggregate({ where: { shop, campaignId }, _sum: { revenue: true }, _count: true }),
+    db.campaignRecipient.count({ where: { shop, campaignId, holdout: true } }),
   ]);
   const plan = JSON.parse(campaign.plan) as {
     steps: Array<{ delayHours: number; offerPercent: number | null }>;
     excluded?: Record<string, number>;
-    /** Goal-driven campaigns: the merchant's goal and the reasoning behind every step. */
-    goal?: { summary: string; timingReasoning: string; steps: Array<{ purpose: string; reasoning: string }> };
+    holdoutPercent?: number;
+    /** Goal-driven campaigns and flow batches: the goal and the reasoning behind every step. */
+    goal?: { summary: string; timingReasoning: string; steps: Array<{ purpose?: string; reasoning: string }> };
   };
   const findings = version ? (JSON.parse(version.findings) as Finding[]) : [];
   return {
@@ -78,6 +80,7 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     blocking: version ? blockingFindings(version).length : 1,
     transitions,
     allowed: allowedTransitions(campaign.status as CampaignState),
+    holdout: { percent: plan.holdoutPercent ?? 0, heldOut, editable: ["suggested", "in_review", "approved"].includes(campaign.status) },
     audience: { reasons: reasons.map((row) => ({ reason: row.reason, count: row._count._all })), excluded: plan.excluded ?? {}, sample: recipients },
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },

@@ -5,7 +5,7 @@ import { FLOW_IDS, type FlowId } from "~/campaigns/flows/flow-ids";
 import { FLOW_KEY_PREFIX } from "~/campaigns/flows/run.server";
 import { AWAITING_APPROVAL } from "~/campaigns/state-machine";
 import type { Db } from "~/db.server";
-import { inChunks } from "~/lib/chunks";
+import { chunked, inChunks } from "~/lib/chunks";
 import { loadShopSettings, saveShopSettings, type ShopSettings } from "~/shops/settings.server";
 
 // The flows page: each flow's switch (on, send without review, offer within the policy), what it does,
@@ -124,7 +124,7 @@ async function performance(db: Db, shop: string, flow: FlowId, campaignIds: stri
 
 async function sum(ids: string[], count: (chunk: string[]) => Promise<number>): Promise<number> {
   let total = 0;
-  for (let start = 0; start < ids.length; start += 500) total += await count(ids.slice(start, start + 500));
+  for (const chunk of chunked(ids)) total += await count(chunk);
   return total;
 }
 

@@ -11,6 +11,8 @@ import { ensureShop } from "~/shops/shops.server";
 import { buildAudience, type Audience } from "./audience.server";
 import { addVersion, transitionCampaign, type CampaignContent } from "./campaigns.server";
 import { FLOWS } from "./flows/definitions";
+import { hashSeed } from "./hash-seed";
+import { isHeldOut } from "./holdout";
 import { goalPlanFromEvidence } from "./goals";
 import { generationHints } from "./performance.server";
 import { defaultPlan, type CampaignPlan } from "./sequence";
@@ -20,6 +22,8 @@ import type { Actor } from "./state-machine";
 // guardrails, regenerated or replaced by the built-in copywriter when it fails), per-recipient product
 // blocks, and an immutable first version. Auto-approval only when the merchant enabled it for the kind
 // and nothing blocks.
+
+export { hashSeed } from "./hash-seed";
 
 export type BuildResult =
   | {
@@ -119,7 +123,8 @@ export async function buildCampaignFromOpportunity(
   // A merchant's goal brings its own planned sequence (what each step is for, and why).
   const goal = goalPlanFromEvidence(evidence);
   const { kind, angle } = goal ? { kind: "promotional" as const, angle: goal.angle } : kindAndAngle(opportunity.type);
-  const plan: CampaignPlan = { ...(goal ? goal.plan : defaultPlan(kind, angle, voice, now)), holdoutPercent: settings.holdoutPercent };
+  // A goal or a flow batch carries the holdout it was planned with; suggestions take the shop's.
+  const plan: CampaignPlan = goal ? goal.plan : { ...defaultPlan(kind, angle, voice, now), holdoutPercent: settings.holdoutPercent };
   const audience = await buildAudience(db, opportunity, plan, now);
   if (!audience.members.length) return { status: "no_audience", excluded: audience.excluded };
 
@@ -201,7 +206,6 @@ export async function buildCampaignFromOpportunity(
     data: { shop, campaignId: campaign.id, from: "none", to: "suggested", actor: "system:campaign-builder", reason: opportunity.reason, at: now },
   });
   await addVersion(db, campaign, content, SYSTEM, generation, findings);
-  const holdoutShare = plan.holdoutPercent / 100;
   for (let start = 0; start < audience.members.length; start += 1_000) {
     await db.campaignRecipient.createMany({
       data: audience.members.slice(start, start + 1_000).map((member) => ({
@@ -217,7 +221,7 @@ export async function buildCampaignFromOpportunity(
         reason: member.reason,
         expectedValue: member.expectedRevenue,
         evidence: JSON.stringify(member.evidence),
-        holdout: hashSeed(`${campaign.id}:${member.email}`) / 2 ** 32 < holdoutShare,
+        holdout: isHeldOut(campaign.id, member.email, plan.holdoutPercent),
       })),
     });
   }
@@ -229,14 +233,4 @@ export async function buildCampaignFromOpportunity(
     : { on: settings.autoApprove[kind], actor: { kind: "rule", id: `auto-approve:${kind}` } as const, reason: "auto-approved by the shop's rule" };
   const approved = !blocked && rule.on && (await transitionCampaign(db, shop, campaign.id, "approved", rule.actor, rule.reason, now)).ok;
   return { status: "built", shop, campaignId: campaign.id, audienceSize: audience.members.length, blocked, kind, approvedBy: approved ? rule.actor : null, timing: goal?.timing ?? "best_hour" };
-}
-
-/** A stable 32-bit hash (FNV-1a): seeds copy variation and assigns holdouts reproducibly. */
-export function hashSeed(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }

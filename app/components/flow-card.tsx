@@ -48,7 +48,7 @@ export function FlowCard({ flow, maxPercent, currency, performanceDays, errors }
         <List>
           {flow.steps.map((step, index) => (
             <List.Item key={index}>
-              Email {index + 1}, day {step.day}: {step.reasoning}
+              Email {index + 1}, {step.day ? `day ${step.day}` : "at once"}: {step.reasoning}
             </List.Item>
           ))}
         </List>
@@ -91,6 +91,7 @@ export function FlowCard({ flow, maxPercent, currency, performanceDays, errors }
             </InlineStack>
           </BlockStack>
         </Form>
+        {flow.settings.enabled || p.enrolled ? (
         <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
           <Stat label={`Entered (${performanceDays} days)`} value={String(p.enrolled)} />
           <Stat label="Sent" value={String(p.sent)} />
@@ -98,6 +99,7 @@ export function FlowCard({ flow, maxPercent, currency, performanceDays, errors }
           <Stat label="Orders" value={`${p.orders} (${percent(p.conversionRate)})`} />
           <Stat label="Revenue per recipient" value={p.revenuePerRecipient === null ? "—" : formatMoney(p.revenuePerRecipient, currency)} />
         </InlineGrid>
+        ) : null}
         {p.sent ? (
           <Text as="p" tone="subdued" variant="bodySm">
             {formatMoney(p.revenue, currency)} attributed, {p.unsubscribed} unsubscribed.

@@ -28,6 +28,7 @@ import { runCampaignAction } from "~/admin/campaign-actions.server";
 import { editStep } from "~/admin/campaign-edits.server";
 import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
 import { requireShop } from "~/admin/session.server";
+import { HoldoutControl } from "~/components/holdout-control";
 import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
 import { PerformanceCard } from "~/components/performance-card";
@@ -245,6 +246,14 @@ export default function CampaignReview() {
                   <Text as="p">
                     Sent {review.sends.sent ?? 0} · waiting {review.sends.scheduled ?? 0} · skipped {review.sends.skipped ?? 0} · holdout {review.sends.holdout ?? 0}
                   </Text>
+                  <HoldoutControl
+                    percent={review.holdout.percent}
+                    heldOut={review.holdout.heldOut}
+                    recipients={campaign.audienceSize}
+                    editable={review.holdout.editable}
+                    error={errors.holdoutPercent}
+                    busy={busy}
+                  />
                   <IncrementalRevenue lift={review.lift} attributed={review.attributed} currency={campaign.currency} />
                 </BlockStack>
               </Card>

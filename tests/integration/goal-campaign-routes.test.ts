@@ -135,7 +135,8 @@ describe("always-on flows", () => {
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors.offerPercent).toBeTruthy();
     }
-    for (const fields of [{ intent: "save", flow: "everything", enabled: "on" }, { intent: "drop", flow: "welcome" }, {}]) {
+    const bad: Array<Record<string, string>> = [{ intent: "save", flow: "everything", enabled: "on" }, { intent: "drop", flow: "welcome" }, {}];
+    for (const fields of bad) {
       expect((await save(north.shop, fields)).status).toBe(400);
     }
     expect((await save(north.shop, { intent: "save", flow: "welcome", enabled: "on", autoApprove: "on", offerPercent: "10" })).status).toBe(200);

@@ -47,8 +47,8 @@ export const FLOWS: Record<FlowId, FlowDefinition> = {
     objective: "onboarding",
     steps: [
       { purpose: "welcome", day: 0, offer: false, reasoning: "Welcome at once, while the shop is fresh in their mind: what to expect and where to start." },
-      { purpose: "brand_story", day: 2, offer: false, reasoning: "Day 2: who you are and what you care about, which builds trust before any selling." },
-      { purpose: "first_order", day: 6, offer: true, reasoning: "Day 6: a nudge to a first order with a few favourites (and the welcome offer, if you set one); the series ends within 7 days." },
+      { purpose: "brand_story", day: 2, offer: false, reasoning: "Who you are and what you care about, which builds trust before any selling." },
+      { purpose: "first_order", day: 6, offer: true, reasoning: "A nudge to a first order with a few favourites (and the welcome offer, if you set one); the series ends within 7 days." },
     ],
     timing: "as_planned",
     replaces: null,
@@ -63,7 +63,7 @@ export const FLOWS: Record<FlowId, FlowDefinition> = {
     objective: "cross_sell",
     steps: [
       { purpose: "order_follow_up", day: 0, offer: false, reasoning: "A thank-you once the order has likely arrived, with products other customers bought together with theirs." },
-      { purpose: "recommendation", day: 7, offer: true, reasoning: "A week later, more companions (and your offer, if you set one) for those who did not order again." },
+      { purpose: "recommendation", day: 7, offer: true, reasoning: "More companions (and your offer, if you set one) for those who did not order again." },
     ],
     timing: "best_hour",
     replaces: null,
@@ -78,7 +78,7 @@ export const FLOWS: Record<FlowId, FlowDefinition> = {
     objective: "retention",
     steps: [
       { purpose: "replenish", day: 0, offer: false, reasoning: "A reminder a few days before their usual reorder time, so they never run out." },
-      { purpose: "last_call", day: 5, offer: true, reasoning: "Five days later, one calm last reminder (with your offer, if you set one) if they have not reordered." },
+      { purpose: "last_call", day: 5, offer: true, reasoning: "One calm last reminder (with your offer, if you set one) if they have not reordered." },
     ],
     timing: "best_hour",
     replaces: null,
@@ -93,7 +93,7 @@ export const FLOWS: Record<FlowId, FlowDefinition> = {
     objective: "sales_push",
     steps: [
       { purpose: null, day: 0, offer: false, reasoning: "A reminder of the product they kept coming back to, within hours of their last look." },
-      { purpose: "recommendation", day: 3, offer: true, reasoning: "Three days later, similar products (and your offer, if you set one) in case the first was not quite right." },
+      { purpose: "recommendation", day: 3, offer: true, reasoning: "Similar products (and your offer, if you set one) in case the first was not quite right." },
     ],
     timing: "as_planned",
     replaces: "browse_abandonment",
