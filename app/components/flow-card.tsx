@@ -92,13 +92,13 @@ export function FlowCard({ flow, maxPercent, currency, performanceDays, errors }
           </BlockStack>
         </Form>
         {flow.settings.enabled || p.enrolled ? (
-        <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
-          <Stat label={`Entered (${performanceDays} days)`} value={String(p.enrolled)} />
-          <Stat label="Sent" value={String(p.sent)} />
-          <Stat label="Click rate" value={percent(p.clickRate)} />
-          <Stat label="Orders" value={`${p.orders} (${percent(p.conversionRate)})`} />
-          <Stat label="Revenue per recipient" value={p.revenuePerRecipient === null ? "—" : formatMoney(p.revenuePerRecipient, currency)} />
-        </InlineGrid>
+          <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
+            <Stat label={`Entered (${performanceDays} days)`} value={String(p.enrolled)} />
+            <Stat label="Sent" value={String(p.sent)} />
+            <Stat label="Click rate" value={percent(p.clickRate)} />
+            <Stat label="Orders" value={`${p.orders} (${percent(p.conversionRate)})`} />
+            <Stat label="Revenue per recipient" value={p.revenuePerRecipient === null ? "—" : formatMoney(p.revenuePerRecipient, currency)} />
+          </InlineGrid>
         ) : null}
         {p.sent ? (
           <Text as="p" tone="subdued" variant="bodySm">
