@@ -109,7 +109,8 @@ export async function customerStockAlerts(db: Db, shop: string, customerId: stri
     productTitles(db, shop, rows.map((row) => row.productId)),
     variantIds.length ? db.variant.findMany({ where: { shop, id: { in: variantIds } }, select: { id: true, title: true } }) : [],
   ]);
-  const variantTitles = new Map(variants.map((variant) => [variant.id, variant.title]));
+  // A single-variant product's only variant is called "Default Title": nothing worth showing.
+  const variantTitles = new Map(variants.flatMap((variant) => (variant.title && variant.title !== "Default Title" ? [[variant.id, variant.title]] : [])));
   return rows.map((row) => ({
     id: row.id,
     productId: row.productId,
