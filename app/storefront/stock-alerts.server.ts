@@ -1,5 +1,4 @@
-import type { Db } from "~/db.server";
-import { isUniqueViolation } from "~/db.server";
+import { type Db, isUniqueViolation } from "~/db.server";
 import type { StockAlertInput } from "./stock-alerts";
 
 // Back-in-stock requests from the storefront (StockAlertRequest): recording one, and what the admin
