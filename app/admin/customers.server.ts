@@ -8,6 +8,7 @@ import { restoreIndex } from "~/insights/recommend/recommender-index";
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { LIFECYCLE_STAGES } from "~/insights/lifecycle/stages";
 import { customerPrediction, shopPredictionTrust } from "~/insights/store/prediction-trust.server";
+import { customerStockAlerts } from "~/storefront/stock-alerts.server";
 
 export const customerQuerySchema = z.object({
   q: z.string().trim().max(100).default(""),
@@ -60,11 +61,12 @@ export async function listCustomers(db: Db, shop: string, query: z.infer<typeof 
 export async function customerDetail(db: Db, shop: string, customerId: string) {
   const customer = await db.customer.findFirst({ where: { shop, id: customerId } });
   if (!customer) return null;
-  const [insight, sends, model, orders] = await Promise.all([
+  const [insight, sends, model, orders, stockAlerts] = await Promise.all([
     db.customerInsight.findUnique({ where: { shop_customerId: { shop, customerId } } }),
     db.send.findMany({ where: { shop, customerId }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, campaignId: true, step: true, status: true, sentAt: true, skipReason: true } }),
     db.shopInsightModel.findUnique({ where: { shop }, select: { recommenderIndex: true, note: true } }),
     db.order.count({ where: { shop, customerId } }),
+    customerStockAlerts(db, shop, customerId, customer.email),
   ]);
   let recommendations: Array<{ productId: string; title: string; why: string }> = [];
   if (insight && model) {
@@ -95,6 +97,7 @@ export async function customerDetail(db: Db, shop: string, customerId: string) {
     recommendations,
     sends,
     orders,
+    stockAlerts,
     modelNote: model?.note ?? null,
     prediction: await customerPrediction(db, shop, customerId),
   };

@@ -26,6 +26,16 @@ async function seedCustomer(shop: string) {
     payload: JSON.stringify(webhookFixture("customers/create")),
   });
   await db.webhookEvent.updateMany({ where: { shop }, data: { status: "processed" } });
+  // Back-in-stock requests: one made logged in (with another address), one anonymous with the
+  // customer's address, and someone else's.
+  const requestedAt = new Date("2026-11-20T10:00:00Z");
+  await db.stockAlertRequest.createMany({
+    data: [
+      { shop, productId: "1", email: "bob.work@biller.com", customerId: "706405506930370084", requestedAt },
+      { shop, productId: "2", variantId: "21", email: "bob@biller.com", visitorId: "v1", requestedAt },
+      { shop, productId: "1", email: "carol@example.com", requestedAt },
+    ],
+  });
 }
 
 const identity = { customer: { id: "706405506930370084", email: "bob@biller.com", phone: null }, orders_to_redact: [] };
@@ -46,6 +56,7 @@ describe("customers/redact", () => {
     expect(await db.order.count({ where: { shop } })).toBe(1); // sales figures stay, anonymous
     expect(await db.checkout.count({ where: { shop } })).toBe(0);
     expect(await db.browseEvent.count({ where: { shop } })).toBe(0);
+    expect((await db.stockAlertRequest.findMany({ where: { shop } })).map((row) => row.email)).toEqual(["carol@example.com"]);
     const deliveries = await db.webhookEvent.findMany({ where: { shop } });
     expect(deliveries.every((delivery) => !delivery.payload.includes("bob@biller.com"))).toBe(true);
 
@@ -53,6 +64,15 @@ describe("customers/redact", () => {
     const other = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop: "bystander.myshopify.com", id: "706405506930370084" } } });
     expect(other.email).toBe("bob@biller.com");
     expect(await db.checkout.count({ where: { shop: "bystander.myshopify.com" } })).toBe(1);
+    expect(await db.stockAlertRequest.count({ where: { shop: "bystander.myshopify.com" } })).toBe(3);
+  });
+
+  it("finds anonymous back-in-stock requests by the address the mirror has when the payload has none", async () => {
+    const db = await readyDb();
+    const shop = "redact-by-id.myshopify.com";
+    await seedCustomer(shop);
+    await ingest(shop, "customers/redact", { shop_domain: shop, customer: { id: "706405506930370084", email: null, phone: null }, orders_to_redact: [] });
+    expect((await db.stockAlertRequest.findMany({ where: { shop } })).map((row) => row.email)).toEqual(["carol@example.com"]);
   });
 });
 
@@ -70,6 +90,11 @@ describe("customers/data_request", () => {
     expect(data.orders[0].lines.length).toBeGreaterThan(0);
     expect(data.checkouts).toHaveLength(1);
     expect(data.browseEvents).toHaveLength(1);
+    // Both of their back-in-stock requests (by customer id and by address), not the other shopper's.
+    expect(data.stockAlertRequests.map((row: { email: string; productId: string }) => [row.productId, row.email]).sort()).toEqual([
+      ["1", "bob.work@biller.com"],
+      ["2", "bob@biller.com"],
+    ]);
   });
 });
 
@@ -95,6 +120,9 @@ describe("shop/redact", () => {
     }
     expect(othersBefore).toBeGreaterThan(0);
     expect(await db.customer.count({ where: { shop: "stays.myshopify.com" } })).toBe(othersBefore);
+    // StockAlertRequest is among the models walked above; say so, so a rename cannot drop it unnoticed.
+    expect(shopScopedModels()).toContain("StockAlertRequest");
+    expect(await db.stockAlertRequest.count({ where: { shop: "stays.myshopify.com" } })).toBe(3);
   });
 });
 

@@ -18,6 +18,21 @@ async function customerIdsFor(db: Db, shop: string, identity: CustomerIdentity):
   return [...ids];
 }
 
+/**
+ * Back-in-stock requests are keyed by address: made while logged in they carry the customer id, made
+ * anonymously only the address, which may be the one in the payload or the one the mirror has.
+ */
+async function stockAlertScope(db: Db, shop: string, identity: CustomerIdentity, customerIds: string[]) {
+  const known = customerIds.length
+    ? await db.customer.findMany({ where: { shop, id: { in: customerIds }, email: { not: null } }, select: { email: true } })
+    : [];
+  const emails = [...new Set([identity.email, ...known.map((row) => row.email)].flatMap((email) => (email ? [email.toLowerCase()] : [])))];
+  return {
+    shop,
+    OR: [...(customerIds.length ? [{ customerId: { in: customerIds } }] : []), ...(emails.length ? [{ email: { in: emails } }] : [])],
+  };
+}
+
 function orderScope(shop: string, identity: CustomerIdentity, customerIds: string[]) {
   return {
     shop,
@@ -41,6 +56,8 @@ export async function redactCustomer(db: Db, shop: string, identity: CustomerIde
       ...(identity.phone ? [{ phone: identity.phone }] : []),
     ],
   };
+  // Read before the customer row loses its address below.
+  const stockAlerts = await stockAlertScope(db, shop, identity, customerIds);
   const now = new Date();
   await db.$transaction([
     db.customer.updateMany({
@@ -50,6 +67,7 @@ export async function redactCustomer(db: Db, shop: string, identity: CustomerIde
     ...(orders.OR.length ? [db.order.updateMany({ where: orders, data: { email: null, phone: null, landingSite: null } })] : []),
     ...(checkoutMatch.OR.length ? [db.checkout.deleteMany({ where: checkoutMatch })] : []),
     db.browseEvent.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
+    ...(stockAlerts.OR.length ? [db.stockAlertRequest.deleteMany({ where: stockAlerts })] : []),
     db.customerInsight.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
     db.customerAffinity.deleteMany({ where: { shop, customerId: { in: customerIds } } }),
     db.dataExport.deleteMany({
@@ -108,7 +126,8 @@ export async function exportCustomerData(
   const orders = orderScope(shop, identity, customerIds);
   const orderRows = orders.OR.length ? await db.order.findMany({ where: orders }) : [];
   const orderIds = orderRows.map((order) => order.id);
-  const [customers, lines, checkouts, browseEvents] = await Promise.all([
+  const stockAlerts = await stockAlertScope(db, shop, identity, customerIds);
+  const [customers, lines, checkouts, browseEvents, stockAlertRequests] = await Promise.all([
     db.customer.findMany({ where: { shop, id: { in: customerIds } } }),
     db.orderLine.findMany({ where: { shop, orderId: { in: orderIds } } }),
     db.checkout.findMany({
@@ -121,6 +140,7 @@ export async function exportCustomerData(
       },
     }),
     db.browseEvent.findMany({ where: { shop, customerId: { in: customerIds } } }),
+    stockAlerts.OR.length ? db.stockAlertRequest.findMany({ where: stockAlerts, orderBy: { requestedAt: "asc" } }) : [],
   ]);
   const data = {
     generatedAt: new Date().toISOString(),
@@ -129,6 +149,7 @@ export async function exportCustomerData(
     orders: orderRows.map((order) => ({ ...order, lines: lines.filter((line) => line.orderId === order.id) })),
     checkouts,
     browseEvents,
+    stockAlertRequests,
   };
   const created = await db.dataExport.create({
     data: {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Divider, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { requireShop } from "~/admin/session.server";
 import { BarChart } from "~/components/bar-chart";
 import { formatMoney } from "~/components/money";
@@ -13,13 +13,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const overview = await shopOverview(db(), shop);
   // The theme editor opens with the app embed switched on; the merchant only has to press Save.
   const themeEditorUrl = `https://${shop}/admin/themes/current/editor?context=apps&activateAppId=${process.env.SHOPIFY_API_KEY ?? ""}/browse-capture`;
-  return { ...overview, themeEditorUrl };
+  // Opens the product template with the "Back in stock alert" block being added to the main section.
+  const backInStockBlockUrl = `https://${shop}/admin/themes/current/editor?template=product&addAppBlockId=${process.env.SHOPIFY_API_KEY ?? ""}/back-in-stock&target=mainSection`;
+  return { ...overview, themeEditorUrl, backInStockBlockUrl };
 }
 
 const RESOURCE_LABELS: Record<string, string> = { products: "Products", customers: "Customers", orders: "Orders" };
 
 export default function Home() {
-  const { counts, backfill, inbox, totals, daily, currency, waiting, opportunities, storefront, themeEditorUrl } = useLoaderData<typeof loader>();
+  const { counts, backfill, inbox, totals, daily, currency, waiting, opportunities, storefront, stockAlerts, themeEditorUrl, backInStockBlockUrl } =
+    useLoaderData<typeof loader>();
   const money = (minor: number) => formatMoney(minor, currency);
   const count = (value: number) => value.toLocaleString();
   const importing = backfill.some((run) => run.status !== "completed" && run.status !== "failed");
@@ -142,6 +145,39 @@ export default function Home() {
                     </Button>
                   </BlockStack>
                 )}
+                <Divider />
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">
+                    Waiting for a restock
+                  </Text>
+                  {stockAlerts.pending === 0 ? (
+                    <BlockStack gap="200">
+                      <Text as="p" tone="subdued">
+                        No shopper has asked to hear when a product is back. The &ldquo;Back in stock alert&rdquo; block lets them ask on sold-out products.
+                      </Text>
+                      <Button url={backInStockBlockUrl} target="_blank">
+                        Add to product pages
+                      </Button>
+                    </BlockStack>
+                  ) : (
+                    <>
+                      <Text as="p">
+                        {count(stockAlerts.pending)} {stockAlerts.pending === 1 ? "request" : "requests"} for {count(stockAlerts.products)}{" "}
+                        {stockAlerts.products === 1 ? "product" : "products"}
+                      </Text>
+                      {stockAlerts.top.map((product) => (
+                        <InlineStack key={product.productId} align="space-between" wrap={false} gap="200">
+                          <Text as="span" truncate>
+                            {product.title}
+                          </Text>
+                          <Text as="span" numeric tone="subdued">
+                            {count(product.pending)} waiting
+                          </Text>
+                        </InlineStack>
+                      ))}
+                    </>
+                  )}
+                </BlockStack>
               </BlockStack>
             </Card>
 

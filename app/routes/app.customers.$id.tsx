@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, insight, recommendations, sends, orders, currency, modelNote, prediction } = useLoaderData<typeof loader>();
+  const { customer, insight, recommendations, sends, orders, stockAlerts, currency, modelNote, prediction } = useLoaderData<typeof loader>();
   return (
     <Page backAction={{ content: "Customers", url: "/app/customers" }} title={customer.name || customer.email || `Customer ${customer.id}`} subtitle={customer.email ?? undefined}>
       <TitleBar title="Customer" />
@@ -120,6 +120,34 @@ export default function CustomerPage() {
                 ) : (
                   <Text as="p" tone="subdued">
                     None yet.
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Back-in-stock requests
+                </Text>
+                {stockAlerts.length ? (
+                  <List>
+                    {stockAlerts.map((alert) => (
+                      <List.Item key={alert.id}>
+                        {alert.title}
+                        {alert.variantTitle ? ` (${alert.variantTitle})` : ""}: asked {new Date(alert.requestedAt).toLocaleDateString()},{" "}
+                        {alert.notifiedAt ? `alerted ${new Date(alert.notifiedAt).toLocaleDateString()}` : "waiting"}
+                        {!customer.email || alert.email !== customer.email.toLowerCase() ? (
+                          <Text as="span" tone="subdued">
+                            {" "}
+                            · to {alert.email}
+                          </Text>
+                        ) : null}
+                      </List.Item>
+                    ))}
+                  </List>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    None.
                   </Text>
                 )}
               </BlockStack>

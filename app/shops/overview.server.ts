@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { backfillProgress, type BackfillProgress } from "~/ingest/backfill/backfill.server";
+import { pendingStockAlerts, type PendingStockAlerts } from "~/storefront/stock-alerts.server";
 
 export interface DailyPoint {
   day: string;
@@ -19,6 +20,8 @@ export interface ShopOverview {
   waiting: Array<{ id: string; title: string; reason: string; audienceSize: number; predictedRevenue: number }>;
   opportunities: Array<{ id: string; title: string; reason: string }>;
   storefront: { eventsLast24h: number; lastEventAt: Date | null };
+  /** Shoppers waiting for a product to come back (the storefront's "Back in stock alert" block). */
+  stockAlerts: PendingStockAlerts;
 }
 
 const DAY = 86_400_000;
@@ -27,7 +30,7 @@ const DAYS = 30;
 /** The home page: results over 30 days, what waits for the merchant, and the health of the data. */
 export async function shopOverview(db: Db, shop: string, now = new Date()): Promise<ShopOverview> {
   const since = new Date(now.getTime() - DAYS * DAY);
-  const [products, customers, orders, subscribed, received, failed, backfill, shopRow, attributed, sent, clicks, waiting, opportunities, events, lastEvent] =
+  const [products, customers, orders, subscribed, received, failed, backfill, shopRow, attributed, sent, clicks, waiting, opportunities, events, lastEvent, stockAlerts] =
     await Promise.all([
       db.product.count({ where: { shop, deletedAt: null } }),
       db.customer.count({ where: { shop, deletedAt: null } }),
@@ -50,6 +53,7 @@ export async function shopOverview(db: Db, shop: string, now = new Date()): Prom
       db.opportunity.findMany({ where: { shop, status: "live", campaignId: null }, orderBy: { detectedAt: "desc" }, take: 5, select: { id: true, title: true, reason: true } }),
       db.browseEvent.count({ where: { shop, receivedAt: { gte: new Date(now.getTime() - DAY) } } }),
       db.browseEvent.findFirst({ where: { shop }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
+      pendingStockAlerts(db, shop),
     ]);
   const daily = new Map<string, DailyPoint>();
   for (let i = DAYS - 1; i >= 0; i--) {
@@ -79,5 +83,6 @@ export async function shopOverview(db: Db, shop: string, now = new Date()): Prom
     waiting,
     opportunities,
     storefront: { eventsLast24h: events, lastEventAt: lastEvent?.receivedAt ?? null },
+    stockAlerts,
   };
 }

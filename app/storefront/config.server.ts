@@ -12,6 +12,18 @@ const StorefrontEnvSchema = z.object({
   // Per shop, in events, per web process.
   STOREFRONT_SHOP_BURST: z.coerce.number().positive().default(5_000),
   STOREFRONT_SHOP_PER_SECOND: z.coerce.number().positive().default(1_000),
+  // Back-in-stock requests (/proxy/stock-alerts): a form submit each, so small buckets. A request
+  // body is an email and two ids, well under 1 KiB.
+  STOREFRONT_ALERT_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024),
+  // Per visitor id (only sent with analytics consent): a shopper asking for several products in a row.
+  STOREFRONT_ALERT_VISITOR_BURST: z.coerce.number().positive().default(10),
+  STOREFRONT_ALERT_VISITOR_PER_SECOND: z.coerce.number().positive().default(0.1),
+  // Per shop + address: one address asked for over and over.
+  STOREFRONT_ALERT_EMAIL_BURST: z.coerce.number().positive().default(10),
+  STOREFRONT_ALERT_EMAIL_PER_SECOND: z.coerce.number().positive().default(0.1),
+  // Per shop, per web process: the backstop against rotating ids and addresses.
+  STOREFRONT_ALERT_SHOP_BURST: z.coerce.number().positive().default(300),
+  STOREFRONT_ALERT_SHOP_PER_SECOND: z.coerce.number().positive().default(5),
 });
 
 export type StorefrontConfig = z.infer<typeof StorefrontEnvSchema>;

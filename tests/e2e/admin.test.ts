@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type Browser, type Locator, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readyDb } from "~/db.server";
+import { recordStockAlertRequest } from "~/storefront/stock-alerts.server";
 import { BROWSER_UA } from "../support/app-proxy";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { artifactsDir } from "../support/databases";
@@ -31,6 +32,13 @@ beforeAll(async () => {
   }
   mkdirSync(artifactsDir, { recursive: true });
   store = await seedStoreWithSuggestion(SHOP, "North Pottery");
+  // Shoppers waiting for the mug and the bowl to come back (Ada, customer 1, logged in for the mug).
+  const db = await readyDb();
+  const ask = (productId: string, email: string, customerId: string | null) =>
+    recordStockAlertRequest(db, { shop: SHOP, productId, variantId: null, email, customerId, visitorId: null });
+  await ask("1", "shopper1@example.com", "1");
+  await ask("1", "mug-fan@example.net", null);
+  await ask("2", "bowl-fan@example.net", null);
   sink = await startSmtpSink();
   app = await startAppServer({ DATABASE_URL: process.env.DATABASE_URL!, DEMO_SHOP: SHOP, SHOPIFY_API_KEY: "demo-key", SHOPIFY_APP_URL: "http://localhost:3000", ENCRYPTION_KEYS });
   // Sandboxed preview frames run out of process, and headless screenshots then leave them blank: keep
@@ -54,6 +62,8 @@ describe("the merchant admin in a browser", () => {
     await page.goto(url("/app"));
     await expect(page.getByRole("heading", { name: "Waiting for your approval" })).toBeVisibleSoon();
     await expect(page.getByText(store.campaignTitle).first()).toBeVisibleSoon();
+    await expect(page.getByText("3 requests for 2 products")).toBeVisibleSoon();
+    await expect(page.getByText("2 waiting")).toBeVisibleSoon();
     await shot("home");
   });
 
@@ -133,6 +143,8 @@ describe("the merchant admin in a browser", () => {
     await page.goto(url("/app/customers"));
     await page.getByRole("link", { name: /Ada/ }).first().click();
     await expect(page.getByText("shopper1@example.com").first()).toBeVisibleSoon();
+    await expect(page.getByRole("heading", { name: "Back-in-stock requests" })).toBeVisibleSoon();
+    await expect(page.getByText(/Speckled Mug: asked .*, waiting/)).toBeVisibleSoon();
     await shot("customer");
     await page.goto(url("/app/activity"));
     await expect(page.getByText(/Emails/).first()).toBeVisibleSoon();

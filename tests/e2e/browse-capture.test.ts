@@ -7,17 +7,20 @@ import { BROWSER_UA, seedStorefrontShop } from "../support/app-proxy";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { artifactsDir } from "../support/databases";
 import { waitFor } from "../support/wait";
-import { type Storefront, startStorefront } from "./storefront-server";
+import { type Storefront, customerEmail, startStorefront } from "./storefront-server";
 
-// The embed block rendered from its Liquid into theme pages, its script running in Chromium, a shopper
-// clicking around; the events travel through a stand-in for Shopify's app proxy (which signs them) to
-// the real built server and land in the database.
+// The embed block and the "Back in stock alert" app block rendered from their Liquid into theme pages,
+// their scripts running in Chromium, a shopper clicking around; the events and back-in-stock requests
+// travel through a stand-in for Shopify's app proxy (which signs them) to the real built server and
+// land in the database.
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOP = "e2e-shop.myshopify.com";
 const PRODUCTS = [
   { id: "7001", handle: "linen-shirt", title: "Linen shirt", variantIds: ["8001", "8011"] },
   { id: "7002", handle: "oxford-shirt", title: "Oxford shirt", variantIds: ["8002"] },
+  // Size 2 is sold out: its page shows the "Back in stock alert" block.
+  { id: "7003", handle: "wool-scarf", title: "Wool scarf", variantIds: ["8031", "8032"], soldOut: ["8032"] },
 ];
 const COLLECTION = { id: "3001", handle: "shirts", title: "Shirts" };
 
@@ -113,7 +116,8 @@ describe("browse capture in a real browser", () => {
 
     const rows = await waitFor(async () => {
       const found = await eventsOf(visitorId!);
-      return found.length >= 6 && found.some((row) => row.attributedVia === "session") ? found : undefined;
+      // The login stitch runs just after the signed batch is written: wait for it too, not only the batch.
+      return found.length >= 6 && found.some((row) => row.attributedVia === "session") && found.every((row) => row.customerId) ? found : undefined;
     }, 15_000);
     const cartCookie = (await context.cookies()).find((cookie) => cookie.name === "cart")!;
     const cartToken = decodeURIComponent(cartCookie.value).split("?")[0];
@@ -170,6 +174,83 @@ describe("browse capture in a real browser", () => {
     await page.waitForTimeout(500);
     expect(privateStorefront.forwarded).toEqual([]);
     expect(await page.evaluate(() => window.localStorage.getItem("cp_vid"))).toBeNull();
+    await context.close();
+  });
+});
+
+type StorefrontWindow = Window & { cpBrowseCapture?: { flush(): void }; cpBackInStock?: unknown };
+
+describe("back-in-stock requests in a real browser", () => {
+  async function stockAlertOf(email: string) {
+    const db = await readyDb();
+    return waitFor(() => db.stockAlertRequest.findFirst({ where: { shop: SHOP, email } }).then((row) => row ?? undefined), 10_000);
+  }
+
+  it("a shopper picks a sold-out size, leaves an address, and the request lands in the database", async () => {
+    const context = await newContext();
+    await context.addCookies([{ name: "consent", value: "yes", url: storefront.url }]);
+    const page = await context.newPage();
+    await page.goto(`${storefront.url}/products/wool-scarf`);
+    await expect.poll(() => page.evaluate(() => typeof (window as StorefrontWindow).cpBackInStock)).toBe("object");
+    const block = page.locator("[data-cp-back-in-stock]");
+    // Size 1 is available: no form.
+    expect(await block.isHidden()).toBe(true);
+
+    await page.selectOption("#variant-picker", "8032");
+    await expect.poll(() => block.isVisible()).toBe(true);
+    expect(page.url()).toContain("variant=8032");
+    // With analytics consent, the browse-capture visitor id goes along (created by the first batch).
+    await page.evaluate(() => (window as StorefrontWindow).cpBrowseCapture?.flush());
+    const visitorId = await page.evaluate(() => window.localStorage.getItem("cp_vid"));
+    expect(visitorId).toMatch(/^[0-9a-f-]{36}$/);
+    await page.fill(".cp-bis__email", "Scarf.Fan@Example.com");
+    await page.screenshot({ path: join(artifactsDir, "e2e-back-in-stock-form.png") });
+    await page.click(".cp-bis__button");
+    await expect.poll(() => page.textContent(".cp-bis__message")).toBe("Thanks! We'll email you when it's back in stock.");
+    expect(await page.isHidden(".cp-bis__email")).toBe(true);
+    await page.screenshot({ path: join(artifactsDir, "e2e-back-in-stock-done.png") });
+
+    const row = await stockAlertOf("scarf.fan@example.com");
+    expect(row).toMatchObject({ productId: "7003", variantId: "8032", customerId: null, visitorId, notifiedAt: null });
+    // Back to the available size: the form goes away.
+    await page.selectOption("#variant-picker", "8031");
+    await expect.poll(() => block.isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it("a logged-in customer finds their address filled in; the request carries Shopify's signed customer id", async () => {
+    const context = await newContext();
+    // Declined analytics: no visitor id is sent (none exists), the request still works.
+    await context.addCookies([{ name: "consent", value: "no", url: storefront.url }]);
+    const page = await context.newPage();
+    await page.goto(`${storefront.url}/account/login?customer=5552`);
+    await page.waitForURL(`${storefront.url}/`);
+    await page.goto(`${storefront.url}/products/wool-scarf?variant=8032`);
+    await expect.poll(() => page.isVisible("[data-cp-back-in-stock]")).toBe(true);
+    expect(await page.inputValue(".cp-bis__email")).toBe(customerEmail("5552"));
+    const forwardedBefore = storefront.forwarded.length;
+    await page.click(".cp-bis__button");
+    await expect.poll(() => page.textContent(".cp-bis__message")).toContain("Thanks");
+    const row = await stockAlertOf(customerEmail("5552"));
+    expect(row).toMatchObject({ productId: "7003", variantId: "8032", customerId: "5552", visitorId: null });
+    expect(storefront.forwarded.slice(forwardedBefore)).toEqual([expect.objectContaining({ status: 202, customerId: "5552" })]);
+    await context.close();
+  });
+
+  it("an address the browser accepts but the app does not gets an inline message, and nothing is stored", async () => {
+    const context = await newContext();
+    await context.addCookies([{ name: "consent", value: "no", url: storefront.url }]);
+    const page = await context.newPage();
+    await page.goto(`${storefront.url}/products/wool-scarf?variant=8032`);
+    await expect.poll(() => page.isVisible("[data-cp-back-in-stock]")).toBe(true);
+    // Chromium's type=email accepts a dotless domain; the app's check does not.
+    await page.fill(".cp-bis__email", "shopper@localhost");
+    await page.click(".cp-bis__button");
+    await expect.poll(() => page.textContent(".cp-bis__message")).toBe("Please enter a valid email address.");
+    expect(await page.getAttribute(".cp-bis__email", "aria-invalid")).toBe("true");
+    await page.screenshot({ path: join(artifactsDir, "e2e-back-in-stock-invalid.png") });
+    expect(storefront.forwarded.at(-1)).toMatchObject({ status: 400 });
+    expect(await (await readyDb()).stockAlertRequest.count({ where: { shop: SHOP, email: "shopper@localhost" } })).toBe(0);
     await context.close();
   });
 });

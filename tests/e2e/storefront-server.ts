@@ -1,30 +1,28 @@
-// A tiny stand-in for a Shopify storefront, enough for the browse-capture embed to run in a real
-// browser: theme pages rendered from the embed block's Liquid (liquidjs), the cart endpoints a theme
+// A tiny stand-in for a Shopify storefront, enough for the theme app extension to run in a real
+// browser: theme pages rendered from the embed block's Liquid (liquidjs), product pages with the
+// "Back in stock alert" app block and a Dawn-style variant picker, the cart endpoints a theme
 // calls (/cart/add, /cart/add.js, setting the `cart` cookie), a Shopify.loadFeatures stub whose
 // Customer Privacy API reads a consent cookie (and a cookie banner that dispatches
 // visitorConsentCollected), a fake login, and the app proxy: /apps/campaign-pilot/* is signed and
 // forwarded to the app like Shopify does.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { Liquid } from "liquidjs";
 import { PROXY_PATH_PREFIX, signedProxyQuery } from "../support/app-proxy";
+import { assetSource, blockSource, renderBackInStockBlock, themeLiquid } from "../support/theme-blocks";
 
-const extension = join(import.meta.dirname, "..", "..", "extensions", "browse-capture");
-const asset = readFileSync(join(extension, "assets", "browse-capture.js"), "utf8");
-// Shopify does not render the schema; the test engine does not know the tag.
-const embed = readFileSync(join(extension, "blocks", "browse-capture.liquid"), "utf8").replace(
-  /{%-?\s*schema\s*-?%}[\s\S]*?{%-?\s*endschema\s*-?%}/,
-  "",
-);
+const assets: Record<string, string> = {
+  "browse-capture.js": assetSource("browse-capture.js"),
+  "back-in-stock.js": assetSource("back-in-stock.js"),
+};
 
 export interface StorefrontProduct {
   id: string;
   handle: string;
   title: string;
   variantIds: string[];
+  /** Variants that are sold out (the rest are available). */
+  soldOut?: string[];
 }
 
 export interface StorefrontOptions {
@@ -43,9 +41,7 @@ export interface Storefront {
   close(): Promise<void>;
 }
 
-const liquid = new Liquid();
-liquid.registerFilter("asset_url", (name: string) => `/assets/${name}`);
-const renderEmbed = liquid.parse(embed);
+const renderEmbed = themeLiquid.parse(blockSource("browse-capture"));
 
 function cookies(request: IncomingMessage): Record<string, string> {
   const jar: Record<string, string> = {};
@@ -103,8 +99,19 @@ const BANNER = `<div id="cookie-banner" hidden style="position:fixed;bottom:0;le
   })();
 </script>`;
 
-// Dawn-style product form: the theme intercepts the submit and posts to /cart/add.js with fetch.
+/** The address Shopify's Liquid `customer.email` has for a logged-in customer here. */
+export const customerEmail = (customerId: string) => `customer-${customerId}@example.com`;
+
+// Dawn-style product form: the theme intercepts the submit and posts to /cart/add.js with fetch; its
+// variant picker updates the form's variant input (firing change) and the URL's ?variant=.
 const THEME_PRODUCT_FORM_JS = `<script>
+  var picker = document.querySelector("#variant-picker");
+  if (picker) picker.addEventListener("change", function () {
+    var input = document.querySelector("#product-form input[name=id]");
+    input.value = picker.value;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    history.replaceState({}, "", location.pathname + "?variant=" + picker.value);
+  });
   document.querySelector("#product-form").addEventListener("submit", function (event) {
     event.preventDefault();
     fetch("/cart/add.js", { method: "POST", headers: { Accept: "application/javascript", "X-Requested-With": "XMLHttpRequest" }, body: new FormData(event.target) })
@@ -126,9 +133,9 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 
   async function page(response: ServerResponse, request: IncomingMessage, pageType: string, context: Record<string, unknown>, title: string, body: string) {
     const customerId = cookies(request).customer_id;
-    const embedHtml = await liquid.render(renderEmbed, {
+    const embedHtml = await themeLiquid.render(renderEmbed, {
       request: { page_type: pageType },
-      customer: customerId ? { id: Number(customerId) } : null,
+      customer: customerId ? { id: Number(customerId), email: customerEmail(customerId) } : null,
       block: { settings: { respect_dnt: options.respectDnt ?? false } },
       ...context,
     });
@@ -170,7 +177,8 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       response.end(Buffer.from(await upstream.arrayBuffer()));
       return;
     }
-    if (path === "/assets/browse-capture.js") {
+    const asset = path.startsWith("/assets/") ? assets[path.slice("/assets/".length)] : undefined;
+    if (asset) {
       response.writeHead(200, { "content-type": "application/javascript" });
       response.end(asset);
       return;
@@ -220,13 +228,27 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     const productMatch = /^\/products\/([\w-]+)$/.exec(path);
     const product = productMatch ? byHandle.get(productMatch[1]) : undefined;
     if (product) {
+      // Liquid's selected_or_first_available_variant: the URL's ?variant=, else the first available.
+      const soldOut = new Set(product.soldOut ?? []);
+      const requested = url.searchParams.get("variant") ?? "";
+      const selected = product.variantIds.includes(requested) ? requested : (product.variantIds.find((id) => !soldOut.has(id)) ?? product.variantIds[0]);
+      const customerId = cookies(request).customer_id;
+      const backInStock = await renderBackInStockBlock({
+        product: { id: product.id, variants: product.variantIds.map((id) => ({ id, available: !soldOut.has(id) })), selectedVariantId: selected },
+        customer: customerId ? { id: customerId, email: customerEmail(customerId) } : null,
+      });
+      const picker = product.variantIds.length > 1
+        ? `<label for="variant-picker">Size</label> <select id="variant-picker">${product.variantIds
+            .map((id, index) => `<option value="${id}"${id === selected ? " selected" : ""}>Size ${index + 1}${soldOut.has(id) ? " (sold out)" : ""}</option>`)
+            .join("")}</select>`
+        : "";
       await page(
         response,
         request,
         "product",
-        { product: { id: Number(product.id), selected_or_first_available_variant: { id: Number(product.variantIds[0]) } } },
+        { product: { id: Number(product.id), selected_or_first_available_variant: { id: Number(selected) } } },
         product.title,
-        `<h1>${product.title}</h1><form id="product-form" action="/cart/add" method="post"><input type="hidden" name="id" value="${product.variantIds[0]}"><input type="hidden" name="product-id" value="${product.id}"><input name="quantity" value="1"><button id="add-to-cart" type="submit">Add to cart</button></form>${THEME_PRODUCT_FORM_JS}`,
+        `<h1>${product.title}</h1><form id="product-form" action="/cart/add" method="post"><input type="hidden" name="id" value="${selected}"><input type="hidden" name="product-id" value="${product.id}">${picker}<input name="quantity" value="1"><button id="add-to-cart" type="submit">Add to cart</button></form>${THEME_PRODUCT_FORM_JS}${backInStock}`,
       );
       return;
     }

@@ -106,3 +106,22 @@ export async function seedStorefrontShop(db: Db, shop: string, products: Record<
     }
   }
 }
+
+/** POSTs a back-in-stock request to /proxy/stock-alerts as Shopify's proxy would forward the block's fetch. */
+export async function postStockAlert(
+  appUrl: string,
+  body: unknown,
+  options: AppProxyOptions & { userAgent?: string; query?: string; headers?: Record<string, string> },
+): Promise<Response> {
+  const url = options.query ? `${appUrl}/proxy/stock-alerts?${options.query}` : signedProxyUrl(appUrl, "/stock-alerts", options);
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "user-agent": options.userAgent ?? BROWSER_UA, ...options.headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** What the block sends: version 1, the product, the variant shown, the address; `website` is the honeypot. */
+export function stockAlertBody(fields: { productId?: string; variantId?: string; email?: string; visitorId?: string; website?: string } & Record<string, unknown> = {}) {
+  return { v: 1, productId: "7001", email: "shopper@example.com", website: "", ...fields };
+}
