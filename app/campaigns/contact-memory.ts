@@ -249,3 +249,32 @@ export function angleVerdict(memory: ContactMemory, angle: string, settings: Mem
   ].filter(Boolean);
   return { action: "score", factor, because: parts.length ? parts.join("; ") : null, record };
 }
+
+export interface BlockPick<P extends { productId: string }> {
+  picked: P[];
+  /** Held-back products the recommender would have shown, and why the next best came instead. */
+  swapped: Array<{ productId: string; because: string; instead: string | null }>;
+}
+
+/**
+ * Takes `need` recommendations, skipping held-back ones; the recommender was asked for `need` plus
+ * the number held back, so the next best fills each skipped place.
+ */
+export function skipHeldBack<P extends { productId: string }>(recommended: readonly P[], held: readonly HeldProduct[], need: number): BlockPick<P> {
+  const heldById = new Map(held.map((item) => [item.productId, item]));
+  const picked: P[] = [];
+  const skipped: HeldProduct[] = [];
+  for (const item of recommended) {
+    if (picked.length >= need) break;
+    const hold = heldById.get(item.productId);
+    if (hold) skipped.push(hold);
+    else picked.push(item);
+  }
+  // The replacement for the i-th skipped product is the i-th pick after the first skip.
+  const firstSkip = recommended.findIndex((item) => heldById.has(item.productId));
+  const after = firstSkip < 0 ? [] : recommended.slice(firstSkip).filter((item) => !heldById.has(item.productId) && picked.includes(item));
+  return {
+    picked,
+    swapped: skipped.map((hold, i) => ({ productId: hold.productId, because: `${hold.because}; next best instead`, instead: after[i]?.productId ?? null })),
+  };
+}
