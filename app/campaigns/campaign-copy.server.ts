@@ -14,7 +14,7 @@ import type { CampaignContent, SegmentDraft } from "./campaigns.server";
 import type { PersonalisationSettings } from "./contact-memory";
 import type { GoalPlan } from "./goals";
 import { productFacts } from "./product-facts.server";
-import { matchesInterest, SEGMENT_DIMENSIONS, segmentAudience, type AudienceSegment, type Segmentation } from "./segments";
+import { matchesInterest, SEGMENT_DIMENSIONS, segmentAudience, type Segmentation, type StoredSegment } from "./segments";
 import type { CampaignPlan } from "./sequence";
 
 // The copy of a campaign: every step for the whole audience and, when the audience splits into
@@ -25,20 +25,6 @@ const PRODUCTS_IN_COPY = 3;
 const OFFER_DAYS = 7;
 /** Personal-item emails (a checkout, a viewed product) are about that item, not a taste. */
 const SEGMENTED_KINDS: ReadonlySet<string> = new Set(["promotional", "winback"]);
-
-/** What the review page and merchant edits need to know about one segment (kept in the plan). */
-export interface StoredSegment {
-  id: string;
-  dimension: AudienceSegment["dimension"];
-  interest: string;
-  size: number;
-  why: string;
-  tone: AudienceSegment["tone"];
-  toneBecause: string;
-  description: string;
-  copyProducts: ProductFact[];
-  audienceSummary: string;
-}
 
 export interface CopyInput {
   shop: string;

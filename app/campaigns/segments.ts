@@ -1,4 +1,6 @@
-import type { TONE_PRESETS } from "./brand-voice";
+import { z } from "zod";
+import type { ProductFact } from "~/copy/types";
+import { TONE_PRESETS } from "./brand-voice";
 import type { PersonalisationSettings } from "./contact-memory";
 
 // Splitting one campaign's audience into up to three segments by their strongest affinity, each with
@@ -182,3 +184,25 @@ export function segmentAudience(members: readonly SegmentCandidate[], catalogue:
     note: `Split by ${DIMENSION_WORDS[dimension]} into ${segments.length} segments of at least ${minSize}${rest ? `; ${rest} others get the general copy` : ""}.`,
   };
 }
+
+/** A segment as the campaign's plan keeps it: what the review page shows and merchant edits are checked against. */
+export const storedSegmentSchema = z.object({
+  id: z.string().min(1),
+  dimension: z.enum(SEGMENT_DIMENSIONS),
+  interest: z.string(),
+  size: z.number().int().nonnegative(),
+  why: z.string(),
+  tone: z.enum(TONE_PRESETS).nullable(),
+  toneBecause: z.string(),
+  description: z.string(),
+  copyProducts: z.array(z.custom<ProductFact>()).default([]),
+  audienceSummary: z.string().default(""),
+});
+export type StoredSegment = z.output<typeof storedSegmentSchema>;
+
+/** Plans stored before segments have none: one copy for everyone. */
+export const storedSegmentationSchema = z.object({
+  note: z.string().default(""),
+  segments: z.array(storedSegmentSchema).default([]),
+});
+export type StoredSegmentation = z.output<typeof storedSegmentationSchema>;
