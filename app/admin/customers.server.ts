@@ -8,6 +8,7 @@ import { restoreIndex } from "~/insights/recommend/recommender-index";
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { LIFECYCLE_STAGES } from "~/insights/lifecycle/stages";
 import { customerPrediction, shopPredictionTrust } from "~/insights/store/prediction-trust.server";
+import { customerMemory } from "./customer-memory.server";
 
 export const customerQuerySchema = z.object({
   q: z.string().trim().max(100).default(""),
@@ -97,6 +98,7 @@ export async function customerDetail(db: Db, shop: string, customerId: string) {
     orders,
     modelNote: model?.note ?? null,
     prediction: await customerPrediction(db, shop, customerId),
+    memory: await customerMemory(db, shop, customer),
   };
 }
 

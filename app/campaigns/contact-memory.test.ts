@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { angleVerdict, deriveContactMemory, heldBackProducts, skipHeldBack, type EmailResponse, type SentEmail } from "./contact-memory";
+import { angleVerdict, deriveContactMemory, heldBackProducts, skipHeldBack, summariseAngles, type EmailResponse, type SentEmail } from "./contact-memory";
 
 const DAY = 86_400_000;
 const now = new Date("2026-11-27T12:00:00Z");
@@ -137,5 +137,20 @@ describe("skipHeldBack", () => {
   it("changes nothing when no held-back product was recommended", () => {
     const result = skipHeldBack([{ productId: "a" }, { productId: "b" }], [held("z")], 2);
     expect(result).toEqual({ picked: [{ productId: "a" }, { productId: "b" }], swapped: [] });
+  });
+});
+
+describe("summariseAngles", () => {
+  it("says what the next campaign of each angle does, and until when a fatigued customer is left out", () => {
+    const memory = deriveContactMemory(
+      [email(40, { angle: "winback" }), email(30, { angle: "winback" }), email(20, { angle: "winback" }), email(10, { angle: "winback" }), email(5)],
+      [],
+      now,
+    );
+    const [newArrival, winback] = summariseAngles(memory);
+    expect(newArrival).toMatchObject({ angle: "new_arrival", next: "scored down (×0.85) for new-arrival campaigns: ignored the last new-arrival email", excludedUntil: null });
+    expect(winback).toMatchObject({ angle: "winback", ignoredInARow: 4, next: "left out of win-back campaigns: ignored their last 3 win-back emails" });
+    // The third-newest ignored win-back (30 days ago) leaves the 90-day lookback in 60 days; then only two remain.
+    expect(winback.excludedUntil).toEqual(new Date(ago(30).getTime() + 90 * DAY));
   });
 });

@@ -278,3 +278,42 @@ export function skipHeldBack<P extends { productId: string }>(recommended: reado
     swapped: skipped.map((hold, i) => ({ productId: hold.productId, because: `${hold.because}; next best instead`, instead: after[i]?.productId ?? null })),
   };
 }
+
+export interface AngleSummary {
+  angle: string;
+  label: string;
+  emails: number;
+  clicked: number;
+  ordered: number;
+  ignoredInARow: number;
+  effect: "excluded" | "scored_down" | "scored_up" | "none";
+  /** What the next campaign of this angle does with the customer, in plain words. */
+  next: string;
+  /** Left out until then (the ignored emails age out of the lookback), or sooner on a response. */
+  excludedUntil: Date | null;
+}
+
+/** The memory as the customer page shows it: per angle, what happens next and why. */
+export function summariseAngles(memory: ContactMemory, settings: MemorySettings = DEFAULT_MEMORY_SETTINGS): AngleSummary[] {
+  return [...memory.angles.values()]
+    .sort((a, b) => b.lastSentAt.getTime() - a.lastSentAt.getTime())
+    .map((record) => {
+      const verdict = angleVerdict(memory, record.angle, settings);
+      const label = angleLabel(record.angle);
+      let excludedUntil: Date | null = null;
+      if (verdict.action === "exclude") {
+        // The streak, newest first; the exclusion lasts while fatigueAfter of them are in the lookback.
+        const streak = memory.received.filter((email) => email.angle === record.angle && email.outcome !== "waiting").slice(0, record.ignoredInARow);
+        const nth = streak[settings.fatigueAfter - 1];
+        excludedUntil = nth ? new Date(nth.sentAt.getTime() + settings.lookbackDays * DAY) : null;
+      }
+      const next =
+        verdict.action === "exclude"
+          ? `left out of ${label} campaigns: ${verdict.reason}`
+          : verdict.factor === 1
+            ? `no change for ${label} campaigns`
+            : `${verdict.factor > 1 ? "scored up" : "scored down"} (×${verdict.factor.toFixed(2)}) for ${label} campaigns: ${verdict.because}`;
+      const effect = verdict.action === "exclude" ? "excluded" : verdict.factor > 1 ? "scored_up" : verdict.factor < 1 ? "scored_down" : "none";
+      return { angle: record.angle, label, emails: record.emails, clicked: record.clicked, ordered: record.ordered, ignoredInARow: record.ignoredInARow, effect, next, excludedUntil };
+    });
+}
