@@ -9,7 +9,7 @@ import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
 import { applyContactMemory } from "./audience-memory.server";
-import { DEFAULT_MEMORY_SETTINGS, skipHeldBack, type HeldProduct, type MemorySettings } from "./contact-memory";
+import { DEFAULT_MEMORY_SETTINGS, type HeldProduct, type MemorySettings } from "./contact-memory";
 import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recovery.server";
 import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
 import type { CampaignPlan } from "./sequence";
@@ -43,6 +43,8 @@ export interface Audience {
 // with the shop's own once it has sent campaigns.
 const BASE_CONVERSION = { promotional: 0.01, winback: 0.02, cart_recovery: 0.08 } as const;
 const PRODUCTS_PER_RECIPIENT = 4;
+/** The held-back products named in a recipient's evidence (newest first). */
+const HELD_IN_EVIDENCE = 8;
 const DAY = 86_400_000;
 
 interface Candidate {
@@ -326,22 +328,24 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
       customer = undefined;
     }
     const held = (heldBack.get(member.email) ?? []).filter((item) => !own.includes(item.productId));
-    const { picked: recommended, swapped } = skipHeldBack(
+    const shopIndex = index;
+    const recommend = (exclude: string[]) =>
       recommendProducts({
-        index,
+        index: shopIndex,
         customer,
         recentProductIds: own,
-        exclude: own,
-        k: PRODUCTS_PER_RECIPIENT - own.length + held.length,
+        exclude,
+        k: PRODUCTS_PER_RECIPIENT - own.length,
         now: now.getTime(),
         catalog,
         affinityConfig: defaultAffinityConfig,
         scoring: defaultScoringConfig,
-      }),
-      held,
-      PRODUCTS_PER_RECIPIENT - own.length,
-    );
-    if (swapped.length) member.evidence.heldBack = swapped;
+      });
+    // Held-back products are left out, so the recommender's next best takes their place; only a block
+    // that would otherwise be empty shows them again (an email without products is worse than a repeat).
+    let recommended = recommend([...own, ...held.map((item) => item.productId)]);
+    if (held.length && !recommended.length && !own.length) recommended = recommend(own);
+    else if (held.length) member.evidence.heldBack = held.slice(0, HELD_IN_EVIDENCE).map((item) => ({ productId: item.productId, because: `${item.because}; next best instead` }));
     member.productIds = [...own, ...recommended.map((item) => item.productId)];
     member.evidence.products = [
       ...ownEvidence,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { angleVerdict, deriveContactMemory, heldBackProducts, skipHeldBack, summariseAngles, type EmailResponse, type SentEmail } from "./contact-memory";
+import { angleVerdict, deriveContactMemory, heldBackProducts, summariseAngles, type EmailResponse, type SentEmail } from "./contact-memory";
 
 const DAY = 86_400_000;
 const now = new Date("2026-11-27T12:00:00Z");
@@ -57,6 +57,13 @@ describe("deriveContactMemory", () => {
     const memory = deriveContactMemory([first, second], [{ type: "click", campaignId: "seq", sendId: null, at: ago(10), productIds: [] }], now);
     expect(memory.received.find((r) => r.sendId === first.sendId)?.outcome).toBe("clicked");
     expect(memory.received.find((r) => r.sendId === second.sendId)?.outcome).toBe("ignored");
+  });
+
+  it("gives a click recorded against a later email than existed at the click to the email sent before it", () => {
+    const first = email(12, { campaignId: "seq", step: 0 });
+    const second = email(9, { campaignId: "seq", step: 1 });
+    const memory = deriveContactMemory([first, second], [{ type: "click", campaignId: "seq", sendId: second.sendId, at: ago(11), productIds: ["mug"] }], now);
+    expect(memory.received.map((r) => [r.step, r.outcome])).toEqual([[1, "ignored"], [0, "clicked"]]);
   });
 
   it("counts the ignored emails of an angle in a row, newest first, stopping at a response and skipping waiting ones", () => {
@@ -119,24 +126,6 @@ describe("angleVerdict", () => {
     const boughtOne = email(20);
     const bought = deriveContactMemory([boughtOne, email(10)], [{ type: "order", campaignId: boughtOne.campaignId, sendId: null, at: ago(19), productIds: [] }], now);
     expect(angleVerdict(bought, "new_arrival")).toMatchObject({ factor: 1.105, because: "ordered from a new-arrival email; ignored the last new-arrival email" });
-  });
-});
-
-describe("skipHeldBack", () => {
-  const held = (productId: string) => ({ productId, lastShownAt: ago(7), times: 1, because: "shown on Nov 20 without a click" });
-  it("fills the block with the next best and says which product each held-back one made way for", () => {
-    const recommended = ["a", "x", "b", "y", "c", "d"].map((productId) => ({ productId }));
-    const result = skipHeldBack(recommended, [held("x"), held("y")], 3);
-    expect(result.picked.map((p) => p.productId)).toEqual(["a", "b", "c"]);
-    expect(result.swapped).toEqual([
-      { productId: "x", because: "shown on Nov 20 without a click; next best instead", instead: "b" },
-      { productId: "y", because: "shown on Nov 20 without a click; next best instead", instead: "c" },
-    ]);
-  });
-
-  it("changes nothing when no held-back product was recommended", () => {
-    const result = skipHeldBack([{ productId: "a" }, { productId: "b" }], [held("z")], 2);
-    expect(result).toEqual({ picked: [{ productId: "a" }, { productId: "b" }], swapped: [] });
   });
 });
 

@@ -101,14 +101,15 @@ const DAY = 86_400_000;
 const RANK: Record<EmailOutcome, number> = { ordered: 4, clicked: 3, unsubscribed: 2, ignored: 1, waiting: 0 };
 
 /**
- * Which email a response belongs to: its own send when the event names one we know, else the latest
- * email of its campaign sent before it (a click on the first email after the second went out counts
- * for the campaign either way).
+ * Which email a response belongs to: its own send when the event names one we know that went out
+ * before it, else the latest email of its campaign sent before it. (Our click endpoint names the
+ * recipient's latest send when the click is recorded, which for a late-recorded click can be a later
+ * email than the one clicked; the campaign gets the response either way.)
  */
 function owner(response: EmailResponse, emails: readonly SentEmail[]): SentEmail | undefined {
   if (response.sendId) {
     const own = emails.find((email) => email.sendId === response.sendId);
-    if (own) return own;
+    if (own && own.sentAt.getTime() <= response.at.getTime()) return own;
   }
   if (!response.campaignId) return undefined;
   let best: SentEmail | undefined;
@@ -248,35 +249,6 @@ export function angleVerdict(memory: ContactMemory, angle: string, settings: Mem
     record.ignoredInARow > 0 ? `ignored the last ${record.ignoredInARow === 1 ? "" : `${record.ignoredInARow} `}${label} email${record.ignoredInARow === 1 ? "" : "s"}` : null,
   ].filter(Boolean);
   return { action: "score", factor, because: parts.length ? parts.join("; ") : null, record };
-}
-
-export interface BlockPick<P extends { productId: string }> {
-  picked: P[];
-  /** Held-back products the recommender would have shown, and why the next best came instead. */
-  swapped: Array<{ productId: string; because: string; instead: string | null }>;
-}
-
-/**
- * Takes `need` recommendations, skipping held-back ones; the recommender was asked for `need` plus
- * the number held back, so the next best fills each skipped place.
- */
-export function skipHeldBack<P extends { productId: string }>(recommended: readonly P[], held: readonly HeldProduct[], need: number): BlockPick<P> {
-  const heldById = new Map(held.map((item) => [item.productId, item]));
-  const picked: P[] = [];
-  const skipped: HeldProduct[] = [];
-  for (const item of recommended) {
-    if (picked.length >= need) break;
-    const hold = heldById.get(item.productId);
-    if (hold) skipped.push(hold);
-    else picked.push(item);
-  }
-  // The replacement for the i-th skipped product is the i-th pick after the first skip.
-  const firstSkip = recommended.findIndex((item) => heldById.has(item.productId));
-  const after = firstSkip < 0 ? [] : recommended.slice(firstSkip).filter((item) => !heldById.has(item.productId) && picked.includes(item));
-  return {
-    picked,
-    swapped: skipped.map((hold, i) => ({ productId: hold.productId, because: `${hold.because}; next best instead`, instead: after[i]?.productId ?? null })),
-  };
 }
 
 export interface AngleSummary {
