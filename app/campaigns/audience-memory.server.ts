@@ -1,11 +1,13 @@
 import type { Db } from "~/db.server";
-import { angleVerdict, DEFAULT_MEMORY_SETTINGS, heldBackProducts, type HeldProduct, type MemorySettings } from "./contact-memory";
-import { loadContactMemories } from "./contact-memory.server";
+import { angleVerdict, DEFAULT_MEMORY_SETTINGS, heldBackProducts, type ContactMemory, type HeldProduct, type MemorySettings } from "./contact-memory";
+import { loadContactMemories, type CampaignFactsCache } from "./contact-memory.server";
 
 // The contact memory applied to an audience before its product blocks are filled (ADR 016): a
 // customer who ignored the last N emails of this angle is left out (with the reason, counted like the
 // other exclusions), recent ignoring scores them down, a click or an order from the angle scores
 // them up; products they were shown recently without responding are held back for the block.
+
+const MEMBERS_PER_LOAD = 1_000;
 
 export interface MemoryMember {
   email: string;
@@ -28,20 +30,28 @@ export async function applyContactMemory<T extends MemoryMember>(
   now: Date,
   settings: MemorySettings = DEFAULT_MEMORY_SETTINGS,
 ): Promise<MemoryApplied<T>> {
-  const memories = await loadContactMemories(db, shop, members.map((member) => member.email), now, { settings });
   const excluded: Record<string, number> = {};
   const heldBack = new Map<string, HeldProduct[]>();
   const kept: T[] = [];
-  for (const member of members) {
-    const memory = memories.get(member.email);
+  // A chunk at a time: the ledger rows behind a 10,000-recipient audience are read, judged and
+  // dropped before the next chunk, so memory stays bounded by the chunk.
+  const cache: CampaignFactsCache = new Map();
+  for (let start = 0; start < members.length; start += MEMBERS_PER_LOAD) {
+    const chunk = members.slice(start, start + MEMBERS_PER_LOAD);
+    const memories = await loadContactMemories(db, shop, chunk.map((member) => member.email), now, { settings, cache });
+    for (const member of chunk) judge(member, memories.get(member.email));
+  }
+  return { members: kept, excluded, heldBack };
+
+  function judge(member: T, memory: ContactMemory | undefined) {
     if (!memory) {
       kept.push(member);
-      continue;
+      return;
     }
     const verdict = angleVerdict(memory, angle, settings);
     if (verdict.action === "exclude") {
       excluded[verdict.reason] = (excluded[verdict.reason] ?? 0) + 1;
-      continue;
+      return;
     }
     if (verdict.factor !== 1) member.score = member.score * verdict.factor;
     if (verdict.because) member.evidence.memory = { angle, factor: verdict.factor, because: verdict.because };
@@ -49,5 +59,4 @@ export async function applyContactMemory<T extends MemoryMember>(
     if (held.length) heldBack.set(member.email, held);
     kept.push(member);
   }
-  return { members: kept, excluded, heldBack };
 }

@@ -16,7 +16,20 @@ export interface LoadOptions {
   settings?: MemorySettings;
   /** Also read the subject each email had (the admin page shows it; building does not need it). */
   withSubjects?: boolean;
+  /** Shared by the calls of one build, so each campaign's facts are read once across chunks. */
+  cache?: CampaignFactsCache;
 }
+
+/** What a campaign contributes to every recipient's memory: its kind and angle, and its responses by address. */
+interface CampaignFacts {
+  title: string;
+  kind: string;
+  angle: string;
+  purposes: Array<string | null>;
+  currentVersionId: string | null;
+  responses: Map<string, EmailResponse[]>;
+}
+export type CampaignFactsCache = Map<string, CampaignFacts>;
 
 /** Memory per address (lowercase), for every address that received anything in the lookback. */
 export async function loadContactMemories(db: Db, shop: string, emails: readonly string[], now: Date, options: LoadOptions = {}): Promise<Map<string, ContactMemory>> {
@@ -32,44 +45,20 @@ export async function loadContactMemories(db: Db, shop: string, emails: readonly
   );
   if (!sends.length) return new Map();
 
-  const campaignIds = [...new Set(sends.map((send) => send.campaignId))];
-  const sendIds = sends.map((send) => send.id);
-  const [campaigns, recipients, sendEvents, looseEvents, attributions] = await Promise.all([
-    inChunks(campaignIds, (chunk) =>
-      db.campaign.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, title: true, kind: true, angle: true, plan: true, currentVersionId: true } }),
-    ),
+  const cache = options.cache ?? new Map();
+  const [recipients] = await Promise.all([
     inChunks(
       sends.map((send) => send.recipientId),
       (chunk) => db.campaignRecipient.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, products: true, ...(options.withSubjects && { evidence: true }) } }),
     ),
-    inChunks(sendIds, (chunk) =>
-      db.emailEvent.findMany({
-        where: { shop, sendId: { in: chunk }, type: { in: [...RESPONSE_TYPES] } },
-        select: { sendId: true, campaignId: true, email: true, type: true, url: true, occurredAt: true },
-      }),
-    ),
-    // Our unsubscribe link names the campaign and address but no send.
-    inChunks(
-      [...new Set(sends.map((send) => send.email))],
-      (chunk) =>
-        db.emailEvent.findMany({
-          where: { shop, sendId: null, email: { in: chunk }, type: { in: [...RESPONSE_TYPES] }, occurredAt: { gte: since } },
-          select: { sendId: true, campaignId: true, email: true, type: true, url: true, occurredAt: true },
-        }),
-    ),
-    inChunks(campaignIds, (chunk) =>
-      db.orderAttribution.findMany({ where: { shop, campaignId: { in: chunk }, orderedAt: { gte: since } }, select: { orderId: true, campaignId: true, sendId: true, orderedAt: true } }),
-    ),
+    loadCampaignFacts(db, shop, [...new Set(sends.map((send) => send.campaignId))], since, cache),
   ]);
-
-  const campaignById = new Map(campaigns.map((campaign) => [campaign.id, { ...campaign, purposes: goalPurposes(campaign.plan) }]));
   const recipientById = new Map(recipients.map((recipient) => [recipient.id, recipient]));
-  const sendById = new Map(sends.map((send) => [send.id, send]));
-  const subjects = options.withSubjects ? await subjectReader(db, shop, campaigns) : null;
+  const subjects = options.withSubjects ? await subjectReader(db, shop, [...new Set(sends.map((send) => cache.get(send.campaignId)?.currentVersionId ?? null))]) : null;
 
   const emailsOut = new Map<string, SentEmail[]>();
   for (const send of sends) {
-    const campaign = campaignById.get(send.campaignId);
+    const campaign = cache.get(send.campaignId);
     if (!campaign) continue;
     const recipient = recipientById.get(send.recipientId);
     const segment = recipient && "evidence" in recipient ? segmentOf(recipient.evidence as string) : null;
@@ -90,58 +79,78 @@ export async function loadContactMemories(db: Db, shop: string, emails: readonly
     emailsOut.set(send.email, list);
   }
 
-  // Which product a click went to, from the product URL in the email (`/products/<handle>`).
-  const handles = new Map<string, string>();
-  const clickHandles = [...new Set([...sendEvents, ...looseEvents].flatMap((event) => (event.type === "click" && event.url ? [productHandle(event.url)].filter((h): h is string => h !== null) : [])))];
-  for (const product of await inChunks(clickHandles, (chunk) => db.product.findMany({ where: { shop, handle: { in: chunk } }, select: { id: true, handle: true } }))) {
-    handles.set(product.handle, product.id);
+  const memories = new Map<string, ContactMemory>();
+  for (const [email, list] of emailsOut) {
+    const responses = [...new Set(list.map((sent) => sent.campaignId))].flatMap((id) => cache.get(id)?.responses.get(email) ?? []);
+    memories.set(email, deriveContactMemory(list, responses, now, settings));
   }
+  return memories;
+}
 
-  const responses = new Map<string, EmailResponse[]>();
-  const addResponse = (email: string | null, response: EmailResponse) => {
-    if (!email || !emailsOut.has(email)) return;
-    const list = responses.get(email) ?? [];
-    list.push(response);
-    responses.set(email, list);
+/**
+ * The campaigns not in the cache yet: their rows, responses (clicks with the product when the link
+ * was one, unsubscribes, complaints) and attributed orders, grouped by address. One indexed query
+ * per 500 campaigns for each, rather than one per 500 sends.
+ */
+async function loadCampaignFacts(db: Db, shop: string, campaignIds: string[], since: Date, cache: CampaignFactsCache): Promise<void> {
+  const missing = campaignIds.filter((id) => !cache.has(id));
+  if (!missing.length) return;
+  const [campaigns, events, attributions] = await Promise.all([
+    inChunks(missing, (chunk) => db.campaign.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, title: true, kind: true, angle: true, plan: true, currentVersionId: true } })),
+    inChunks(missing, (chunk) =>
+      db.emailEvent.findMany({
+        where: { shop, campaignId: { in: chunk }, type: { in: [...RESPONSE_TYPES] }, occurredAt: { gte: since } },
+        select: { sendId: true, campaignId: true, email: true, type: true, url: true, occurredAt: true },
+      }),
+    ),
+    inChunks(missing, (chunk) =>
+      db.orderAttribution.findMany({ where: { shop, campaignId: { in: chunk }, orderedAt: { gte: since } }, select: { orderId: true, campaignId: true, sendId: true, orderedAt: true } }),
+    ),
+  ]);
+  for (const campaign of campaigns) {
+    cache.set(campaign.id, { title: campaign.title, kind: campaign.kind, angle: campaign.angle, purposes: goalPurposes(campaign.plan), currentVersionId: campaign.currentVersionId, responses: new Map() });
+  }
+  const add = (campaignId: string, email: string | null | undefined, response: EmailResponse) => {
+    const facts = cache.get(campaignId);
+    if (!facts || !email) return;
+    const key = email.toLowerCase();
+    facts.responses.set(key, [...(facts.responses.get(key) ?? []), response]);
   };
-  for (const event of [...sendEvents, ...looseEvents]) {
-    const send = event.sendId ? sendById.get(event.sendId) : undefined;
+
+  // Events name their address; ESP events matched to a send may not, so the send's is used.
+  const unnamed = events.flatMap((event) => (!event.email && event.sendId ? [event.sendId] : []));
+  const attributedSends = attributions.flatMap((a) => (a.sendId ? [a.sendId] : []));
+  const sendEmails = new Map(
+    (await inChunks([...unnamed, ...attributedSends], (chunk) => db.send.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, email: true } }))).map((send) => [send.id, send.email]),
+  );
+  // Which product a click went to, from the product URL in the email (`/products/<handle>`).
+  const clickHandles = [...new Set(events.flatMap((event) => (event.type === "click" && event.url ? (productHandle(event.url) ?? []) : [])))];
+  const productByHandle = new Map(
+    (await inChunks(clickHandles, (chunk) => db.product.findMany({ where: { shop, handle: { in: chunk } }, select: { id: true, handle: true } }))).map((p) => [p.handle, p.id]),
+  );
+  for (const event of events) {
     const handle = event.type === "click" && event.url ? productHandle(event.url) : null;
-    const productId = handle ? handles.get(handle) : undefined;
-    addResponse(send?.email ?? event.email?.toLowerCase() ?? null, {
+    const productId = handle ? productByHandle.get(handle) : undefined;
+    add(event.campaignId!, event.email ?? (event.sendId ? sendEmails.get(event.sendId) : null), {
       type: event.type as EmailResponse["type"],
-      campaignId: event.campaignId ?? send?.campaignId ?? null,
+      campaignId: event.campaignId,
       sendId: event.sendId,
       at: event.occurredAt,
       productIds: productId ? [productId] : [],
     });
   }
-  await addOrders(db, shop, attributions, sendById, addResponse);
 
-  const memories = new Map<string, ContactMemory>();
-  for (const [email, list] of emailsOut) memories.set(email, deriveContactMemory(list, responses.get(email) ?? [], now, settings));
-  return memories;
-}
-
-/** Attributed orders as responses, with what was in them; credited to the address of their send or order. */
-async function addOrders(
-  db: Db,
-  shop: string,
-  attributions: Array<{ orderId: string; campaignId: string; sendId: string | null; orderedAt: Date }>,
-  sendById: Map<string, { email: string }>,
-  add: (email: string | null, response: EmailResponse) => void,
-): Promise<void> {
   if (!attributions.length) return;
   const orderIds = attributions.map((a) => a.orderId);
   const [orders, lines] = await Promise.all([
     inChunks(orderIds, (chunk) => db.order.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, email: true } })),
     inChunks(orderIds, (chunk) => db.orderLine.findMany({ where: { shop, orderId: { in: chunk } }, select: { orderId: true, productId: true } })),
   ]);
-  const orderEmail = new Map(orders.map((order) => [order.id, order.email?.toLowerCase() ?? null]));
+  const orderEmail = new Map(orders.map((order) => [order.id, order.email]));
   const productsOf = Map.groupBy(lines, (line) => line.orderId);
   for (const attribution of attributions) {
-    const email = (attribution.sendId ? sendById.get(attribution.sendId)?.email : undefined) ?? orderEmail.get(attribution.orderId) ?? null;
-    add(email, {
+    // Credited to the address the email went to, else the order's.
+    add(attribution.campaignId, (attribution.sendId ? sendEmails.get(attribution.sendId) : undefined) ?? orderEmail.get(attribution.orderId), {
       type: "order",
       campaignId: attribution.campaignId,
       sendId: attribution.sendId,
@@ -152,9 +161,9 @@ async function addOrders(
 }
 
 /** The subject line a send had: its segment's draft (or the step's), the variant's subject. */
-async function subjectReader(db: Db, shop: string, campaigns: Array<{ id: string; currentVersionId: string | null }>) {
-  const versionIds = campaigns.flatMap((campaign) => (campaign.currentVersionId ? [campaign.currentVersionId] : []));
-  const versions = await inChunks(versionIds, (chunk) => db.campaignVersion.findMany({ where: { shop, id: { in: chunk } }, select: { campaignId: true, content: true } }));
+async function subjectReader(db: Db, shop: string, versionIds: Array<string | null>) {
+  const ids = versionIds.filter((id): id is string => id !== null);
+  const versions = await inChunks(ids, (chunk) => db.campaignVersion.findMany({ where: { shop, id: { in: chunk } }, select: { campaignId: true, content: true } }));
   const contents = new Map(versions.map((version) => [version.campaignId, contentOf(version)]));
   return (campaignId: string, step: number, segment: string | null, variant: number): string | null => {
     const stepContent = contents.get(campaignId)?.steps[step];
