@@ -84,13 +84,19 @@ async function segmentsOf(db: Db, input: CopyInput): Promise<{ segmentation: Seg
   const { shop, audience, personalisation } = input;
   const settings = personalisation.segments;
   const minimum = Math.max(settings.minSize, Math.ceil(audience.members.length / 10));
-  if (!SEGMENTED_KINDS.has(input.kind) || input.angle === "browse_abandonment" || !settings.enabled || audience.members.length < 2 * minimum) {
-    return { segmentation: segmentAudience([], [], input.voice.tone.preset, { ...settings, enabled: settings.enabled && SEGMENTED_KINDS.has(input.kind) }), catalog: null };
-  }
+  const whole = (note: string) => ({ segmentation: { segments: [], rest: audience.members.length, note }, catalog: null });
+  if (!SEGMENTED_KINDS.has(input.kind) || input.angle === "browse_abandonment") return whole("One copy for everyone: this email is about each shopper's own items.");
+  if (!settings.enabled) return whole("Segments are switched off: one copy for everyone.");
+  if (audience.members.length < 2 * minimum) return whole(`One copy for everyone: ${audience.members.length} recipients, and a segment needs at least ${minimum}.`);
+  // Only dimensions where the shop has two interests held by enough customers can split anything: an
+  // index-only count first, so a one-interest shop never reads every recipient's affinities.
+  const keyCounts = await db.customerAffinity.groupBy({ by: ["dimension", "key"], where: { shop, dimension: { in: [...SEGMENT_DIMENSIONS] } }, _count: { _all: true } });
+  const dimensions = SEGMENT_DIMENSIONS.filter((dimension) => keyCounts.filter((row) => row.dimension === dimension && row._count._all >= minimum).length >= 2);
+  if (!dimensions.length) return whole(`One copy for everyone: no two interests are each shared by ${minimum} or more customers.`);
   const customerIds = audience.members.flatMap((member) => (member.customerId ? [member.customerId] : []));
   const [affinities, catalog] = await Promise.all([
     inChunks(customerIds, (chunk) =>
-      db.customerAffinity.findMany({ where: { shop, customerId: { in: chunk }, dimension: { in: [...SEGMENT_DIMENSIONS] } }, select: { customerId: true, dimension: true, key: true, score: true } }),
+      db.customerAffinity.findMany({ where: { shop, customerId: { in: chunk }, dimension: { in: dimensions } }, select: { customerId: true, dimension: true, key: true, score: true } }),
     ),
     loadCatalog(db, shop),
   ]);
