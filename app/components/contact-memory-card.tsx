@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Card, DataTable, List, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineStack, List, Text } from "@shopify/polaris";
 
 // The customer page's contact memory (ADR 016): the emails they got and what they did with them, and
 // what the next campaigns hold back for them (products shown without a click, angles they ignore).
@@ -37,28 +37,34 @@ export function ContactMemoryCard({ memory }: { memory: MemoryView }) {
           What they received, and how they responded
         </Text>
         {memory.received.length ? (
-          <DataTable
-            columnContentTypes={["text", "text", "text", "text", "text"]}
-            headings={["Sent", "Email", "Subject", "Products shown", "Response"]}
-            rows={memory.received.map((row) => [
-              day(row.sentAt),
-              `${row.campaignTitle} · email ${row.step + 1} (${row.purpose ?? row.angle})`,
-              row.subject ?? "—",
-              row.products.join(", ") || "—",
-              <span key={row.sendId}>
-                <Badge tone={OUTCOME_TONES[row.outcome]}>{row.outcome}</Badge>
-                {row.clicked.length ? ` on ${row.clicked.join(", ")}` : ""}
-                {row.ordered.length ? ` (bought ${row.ordered.join(", ")})` : ""}
-              </span>,
-            ])}
-          />
+          <BlockStack gap="200">
+            {memory.received.map((row) => (
+              <BlockStack key={row.sendId} gap="050">
+                <InlineStack gap="200" blockAlign="center" wrap>
+                  <Text as="span" fontWeight="semibold">
+                    {day(row.sentAt)}
+                  </Text>
+                  <Text as="span">
+                    {row.campaignTitle}, email {row.step + 1} ({row.purpose ?? row.angle})
+                  </Text>
+                  <Badge tone={OUTCOME_TONES[row.outcome]}>{row.outcome}</Badge>
+                  {row.clicked.length ? <Text as="span">on {row.clicked.join(", ")}</Text> : null}
+                  {row.ordered.length ? <Text as="span">bought {row.ordered.join(", ")}</Text> : null}
+                </InlineStack>
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {row.subject ? `“${row.subject}” · ` : ""}
+                  {row.products.length ? `showed ${row.products.join(", ")}` : "no products"}
+                </Text>
+              </BlockStack>
+            ))}
+          </BlockStack>
         ) : (
           <Text as="p" tone="subdued">
             No emails in the last {settings.lookbackDays} days.
           </Text>
         )}
         <Text as="h3" variant="headingSm">
-          Held back for now
+          What the next campaigns do with them
         </Text>
         {memory.unsubscribed ? (
           <Text as="p">Unsubscribed through one of our emails: no marketing email goes to them.</Text>

@@ -181,6 +181,12 @@ function pickSubjects(plan: Plan, seed: number): string[] {
   const fresh = (limit: number) => (text: string) =>
     text.length <= limit && !recent.has(text.toLowerCase()) && !chosen.some((c) => c.toLowerCase() === text.toLowerCase());
   const styles = subjectStyles(plan, streamFor(seed, "subject-styles"));
+  // A segment's draft tests one subject in its own angle, whatever tier the others come from.
+  const segmentSubjects = plan.set.segment?.lines.subjects;
+  if (plan.slots.has("interest") && segmentSubjects) {
+    const own = choose(plan, streamFor(seed, "subject-segment"), () => Object.values(segmentSubjects).flat(), fresh(SUBJECT_SOFT_LIMIT));
+    if (own) chosen.push(own);
+  }
   for (const limit of [SUBJECT_SOFT_LIMIT, SUBJECT_HARD_LIMIT]) {
     for (const style of styles) {
       if (chosen.length >= 4) break;
@@ -233,7 +239,8 @@ function compose(plan: Plan, seed: number): CopyDraft | null {
     : choose(plan, streamFor(seed, "closer"), (l) => l.closers);
   const callToAction = choose(plan, streamFor(seed, "cta"), (l) => l.ctas, (text) => text.length <= 30);
   if (subjects.length < 3 || !previewText || !headline || !opener || !callToAction) return null;
-  const body = [greet(plan, opener), angle, details, plan.request.products.length > 0 ? "{{ product_block }}" : null, closing]
+  // The angle joins the opening paragraph: short emails (1–4 paragraphs) read better.
+  const body = [angle ? `${greet(plan, opener)} ${angle}` : greet(plan, opener), details, plan.request.products.length > 0 ? "{{ product_block }}" : null, closing]
     .filter((p): p is string => Boolean(p));
   const parsed = copyDraftSchema.safeParse({ subjects: subjects.slice(0, 5), previewText, headline, body, callToAction });
   return parsed.success ? parsed.data : null;

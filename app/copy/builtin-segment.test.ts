@@ -31,8 +31,10 @@ describe("segment drafts from the built-in copywriter", () => {
     expect(text(premium)).toContain("Luxury");
     expect(minimal.body[0]).not.toMatch(/^(Hi|Dear|Hey|Hello)\b/); // the minimal greeting is none
     expect(premium.body[0]).toMatch(/^Dear /);
-    // The angle paragraph follows the opener.
-    expect(premium.body[1]).toMatch(/Luxury/);
+    // The angle closes the opening paragraph; one subject is in the segment's own angle.
+    expect(premium.body[0]).toMatch(/Luxury\.$/);
+    expect(premium.body.length).toBeLessThanOrEqual(4);
+    expect(minimal.subjects.some((subject) => subject.includes("Minimalist"))).toBe(true);
     expect(minimal.headline).not.toBe(premium.headline);
   });
 
@@ -65,6 +67,8 @@ describe("segment drafts from the built-in copywriter", () => {
           if (!result.ok) return;
           expect(checkDraft(result.draft, { request, allowedHosts: [] }).filter((f) => f.severity === "block")).toEqual([]);
           expect(text(result.draft)).toContain(interest);
+          expect(result.draft.subjects.some((subject) => subject.includes(interest))).toBe(true);
+          expect(checkDraft(result.draft, { request, allowedHosts: [] }).filter((f) => f.rule === "body_length")).toEqual([]);
         },
       ),
       { numRuns: 300 },

@@ -128,8 +128,10 @@ describe("a goal in, a segmented multi-step campaign out", () => {
         else expect(percents.length).toBeGreaterThan(0);
         for (const fact of segment.copyProducts) expect(catalogue).toContain(fact.title);
       }
-      // Three different angles: no two segments share a headline and angle paragraph.
-      expect(new Set(drafts.map(({ draft }) => `${draft.headline}|${draft.body[1]}`)).size).toBe(3);
+      // Three different angles: no two segments share an opening paragraph, and each tests a subject in its own.
+      expect(new Set(drafts.map(({ draft }) => draft.body[0])).size).toBe(3);
+      for (const { segment, draft } of drafts) expect(draft.subjects.some((subject) => subject.includes(segment.interest))).toBe(true);
+      expect(JSON.parse(version.findings).filter((f: { field: string; message: string }) => /paragraphs/.test(f.message))).toEqual([]);
       // The general draft (for the two boho customers) names no segment's interest.
       expect(text(step.draft)).not.toMatch(/Minimalist|Luxury|Casual/);
     }
@@ -162,7 +164,7 @@ describe("a goal in, a segmented multi-step campaign out", () => {
       const own = draftFor(content.steps[0], segment?.id ?? null);
       expect(rendered.email.subject).toBe(own.draft.subjects[own.subjectVariants[0]].replace("{{ shop_name }}", "Maison"));
       expect(rendered.email.text).toContain(own.draft.headline.replace("{{ shop_name }}", "Maison"));
-      if (segment) expect(rendered.email.text).toContain(own.draft.body[1]);
+      if (segment) expect(rendered.email.text).toContain(segment.interest);
     }
   });
 
