@@ -1,6 +1,6 @@
 import type { Customer } from "@prisma/client";
 import type { Db } from "~/db.server";
-import { angleLabel, heldBackProducts, summariseAngles, type EmailOutcome } from "~/campaigns/contact-memory";
+import { angleLabel, heldBackProducts, heldBecause, summariseAngles, type EmailOutcome } from "~/campaigns/contact-memory";
 import { loadContactMemories } from "~/campaigns/contact-memory.server";
 import { loadShopSettings } from "~/shops/settings.server";
 
@@ -49,7 +49,7 @@ export async function customerMemory(db: Db, shop: string, customer: Pick<Custom
     heldBack: held.map((item) => ({
       productId: item.productId,
       title: title(item.productId),
-      because: item.because,
+      because: heldBecause(item),
       until: new Date(item.lastShownAt.getTime() + settings.productWindowDays * DAY).toISOString(),
     })),
     angles: summariseAngles(memory, settings).map((angle) => ({ ...angle, excludedUntil: angle.excludedUntil?.toISOString() ?? null })),

@@ -9,7 +9,7 @@ import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
 import { applyContactMemory } from "./audience-memory.server";
-import { DEFAULT_MEMORY_SETTINGS, type HeldProduct, type MemorySettings } from "./contact-memory";
+import { DEFAULT_MEMORY_SETTINGS, heldBecause, type HeldProduct, type MemorySettings } from "./contact-memory";
 import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recovery.server";
 import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
 import type { CampaignPlan } from "./sequence";
@@ -345,7 +345,7 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
     // that would otherwise be empty shows them again (an email without products is worse than a repeat).
     let recommended = recommend([...own, ...held.map((item) => item.productId)]);
     if (held.length && !recommended.length && !own.length) recommended = recommend(own);
-    else if (held.length) member.evidence.heldBack = held.slice(0, HELD_IN_EVIDENCE).map((item) => ({ productId: item.productId, because: `${item.because}; next best instead` }));
+    else if (held.length) member.evidence.heldBack = held.slice(0, HELD_IN_EVIDENCE).map((item) => ({ productId: item.productId, because: `${heldBecause(item)}; next best instead` }));
     member.productIds = [...own, ...recommended.map((item) => item.productId)];
     member.evidence.products = [
       ...ownEvidence,

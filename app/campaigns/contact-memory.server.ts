@@ -114,7 +114,9 @@ async function loadCampaignFacts(db: Db, shop: string, campaignIds: string[], si
     const facts = cache.get(campaignId);
     if (!facts || !email) return;
     const key = email.toLowerCase();
-    facts.responses.set(key, [...(facts.responses.get(key) ?? []), response]);
+    const list = facts.responses.get(key);
+    if (list) list.push(response);
+    else facts.responses.set(key, [response]);
   };
 
   // Events name their address; ESP events matched to a send may not, so the send's is used.

@@ -187,8 +187,6 @@ export interface HeldProduct {
   productId: string;
   lastShownAt: Date;
   times: number;
-  /** Plain words for the merchant, e.g. "shown on Nov 20 without a click". */
-  because: string;
 }
 
 // One formatter for every call: building one per date costs ~0.1 ms and garbage (10,000 recipients).
@@ -198,18 +196,19 @@ export function shortDate(date: Date): string {
   return SHORT_DATE.format(date);
 }
 
+/** Plain words for the merchant, e.g. "shown on Nov 20 (2 times) without a click" (written only where shown). */
+export function heldBecause(product: HeldProduct): string {
+  return `shown on ${shortDate(product.lastShownAt)}${product.times > 1 ? ` (${product.times} times)` : ""} without a click`;
+}
+
 /** Products shown within the window that got neither a click nor an order: not shown again for now. */
 export function heldBackProducts(memory: ContactMemory, now: Date, settings: MemorySettings = DEFAULT_MEMORY_SETTINGS): HeldProduct[] {
   const since = now.getTime() - settings.productWindowDays * DAY;
-  return [...memory.products.values()]
-    .filter((product) => product.lastShownAt.getTime() >= since && !product.clicked && !product.ordered)
-    .sort((a, b) => b.lastShownAt.getTime() - a.lastShownAt.getTime())
-    .map((product) => ({
-      productId: product.productId,
-      lastShownAt: product.lastShownAt,
-      times: product.times,
-      because: `shown on ${shortDate(product.lastShownAt)}${product.times > 1 ? ` (${product.times} times)` : ""} without a click`,
-    }));
+  const held: HeldProduct[] = [];
+  for (const product of memory.products.values()) {
+    if (product.lastShownAt.getTime() >= since && !product.clicked && !product.ordered) held.push({ productId: product.productId, lastShownAt: product.lastShownAt, times: product.times });
+  }
+  return held.sort((a, b) => b.lastShownAt.getTime() - a.lastShownAt.getTime());
 }
 
 export const ANGLE_LABELS: Record<string, string> = {

@@ -151,7 +151,11 @@ export function segmentAudience(members: readonly SegmentCandidate[], catalogue:
   let chosen: { dimension: SegmentDimension; groups: Array<[string, string[]]>; covered: number } | null = null;
   for (const dimension of SEGMENT_DIMENSIONS) {
     const byKey = new Map<string, string[]>();
-    for (const [memberId, key] of strongest(members, dimension)) byKey.set(key, [...(byKey.get(key) ?? []), memberId]);
+    for (const [memberId, key] of strongest(members, dimension)) {
+      const ids = byKey.get(key);
+      if (ids) ids.push(memberId);
+      else byKey.set(key, [memberId]);
+    }
     const groups = [...byKey]
       .filter(([, ids]) => ids.length >= minSize)
       .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
