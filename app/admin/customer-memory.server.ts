@@ -2,6 +2,8 @@ import type { Customer } from "@prisma/client";
 import type { Db } from "~/db.server";
 import { angleLabel, heldBackProducts, heldBecause, summariseAngles, type EmailOutcome } from "~/campaigns/contact-memory";
 import { loadContactMemories } from "~/campaigns/contact-memory.server";
+import { STYLE_LABELS } from "~/campaigns/performance";
+import { subjectStyle } from "~/delivery/learning.server";
 import { loadShopSettings } from "~/shops/settings.server";
 
 // The customer page's contact memory (ADR 016): what they received, how they responded, and what the
@@ -41,6 +43,8 @@ export async function customerMemory(db: Db, shop: string, customer: Pick<Custom
       angle: angleLabel(email.angle),
       purpose: email.purpose?.replaceAll("_", " ") ?? null,
       subject: email.subject,
+      // How the subject reads (the learning loop's labels), judged against the products it showed.
+      subjectStyle: email.subject ? STYLE_LABELS[subjectStyle(email.subject, email.productIds.map(title))] : null,
       products: email.productIds.map(title),
       outcome: OUTCOME_LABELS[email.outcome],
       clicked: email.clickedProductIds.map(title),

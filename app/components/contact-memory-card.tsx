@@ -11,6 +11,7 @@ interface ReceivedRow {
   angle: string;
   purpose: string | null;
   subject: string | null;
+  subjectStyle: string | null;
   products: string[];
   outcome: string;
   clicked: string[];
@@ -52,7 +53,7 @@ export function ContactMemoryCard({ memory }: { memory: MemoryView }) {
                   {row.ordered.length ? <Text as="span">bought {row.ordered.join(", ")}</Text> : null}
                 </InlineStack>
                 <Text as="p" tone="subdued" variant="bodySm">
-                  {row.subject ? `“${row.subject}” · ` : ""}
+                  {row.subject ? `“${row.subject}” (${row.subjectStyle}) · ` : ""}
                   {row.products.length ? `showed ${row.products.join(", ")}` : "no products"}
                 </Text>
               </BlockStack>

@@ -112,7 +112,7 @@ describe("products shown without a response", () => {
       [1, "too early to tell", "new-arrival"], // sent two days ago
       [0, "no response", "new-arrival"],
     ]);
-    expect(memory.received.every((r) => r.subject && r.products.length === 4)).toBe(true);
+    expect(memory.received.every((r) => r.subject && r.subjectStyle && r.products.length === 4)).toBe(true);
     expect(memory.heldBack.map((h) => h.productId).sort()).toEqual([...shownBefore].sort());
     const lastSent = (await db.send.findFirstOrThrow({ where: { shop, campaignId: first, email: ignorer }, orderBy: { sentAt: "desc" } })).sentAt!;
     expect(memory.heldBack[0].until).toBe(new Date(lastSent.getTime() + 21 * DAY).toISOString());
