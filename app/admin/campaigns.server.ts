@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { Db } from "~/db.server";
 import { blockingFindings, contentOf } from "~/campaigns/campaigns.server";
 import { campaignPerformance } from "~/campaigns/performance.server";
+import { segmentOf } from "~/campaigns/contact-memory.server";
 import { prepareStep } from "~/campaigns/personalise.server";
+import { storedSegmentationSchema } from "~/campaigns/segments";
 import { allowedTransitions, AWAITING_APPROVAL, type CampaignState } from "~/campaigns/state-machine";
 import type { Finding } from "~/copy/guardrails";
 import { adapterForShop } from "~/delivery/connections.server";
@@ -57,7 +59,7 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     db.campaignVersion.findMany({ where: { shop, campaignId }, orderBy: { number: "desc" }, take: 10, select: { number: true, author: true, createdAt: true } }),
     db.campaignTransition.findMany({ where: { shop, campaignId }, orderBy: { at: "asc" }, take: 50 }),
     db.campaignRecipient.groupBy({ by: ["reason"], where: { shop, campaignId }, _count: { _all: true } }),
-    db.campaignRecipient.findMany({ where: { shop, campaignId }, orderBy: { score: "desc" }, take: 25, select: { id: true, email: true, firstName: true, reason: true, holdout: true } }),
+    db.campaignRecipient.findMany({ where: { shop, campaignId }, orderBy: { score: "desc" }, take: 25, select: { id: true, email: true, firstName: true, reason: true, holdout: true, evidence: true } }),
     db.send.groupBy({ by: ["status"], where: { shop, campaignId }, _count: { _all: true } }),
     db.orderAttribution.aggregate({ where: { shop, campaignId }, _sum: { revenue: true }, _count: true }),
     db.campaignRecipient.count({ where: { shop, campaignId, holdout: true } }),
@@ -70,6 +72,9 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     goal?: { summary: string; timingReasoning: string; steps: Array<{ purpose?: string; reasoning: string }> };
   };
   const findings = version ? (JSON.parse(version.findings) as Finding[]) : [];
+  // Segments with their own copy (ADR 018); plans stored before segments have none.
+  const segmentation = storedSegmentationSchema.catch({ note: "", segments: [] }).parse((JSON.parse(campaign.plan) as { segmentation?: unknown }).segmentation ?? {});
+  const segmentNames = new Map(segmentation.segments.map((segment) => [segment.id, segment.interest]));
   return {
     campaign: { ...campaign, plan: undefined, results: JSON.parse(campaign.results) },
     plan,
@@ -81,7 +86,17 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     transitions,
     allowed: allowedTransitions(campaign.status as CampaignState),
     holdout: { percent: plan.holdoutPercent ?? 0, heldOut, editable: ["suggested", "in_review", "approved"].includes(campaign.status) },
-    audience: { reasons: reasons.map((row) => ({ reason: row.reason, count: row._count._all })), excluded: plan.excluded ?? {}, sample: recipients },
+    audience: {
+      reasons: reasons.map((row) => ({ reason: row.reason, count: row._count._all })),
+      excluded: plan.excluded ?? {},
+      sample: recipients.map(({ evidence, ...recipient }) => ({ ...recipient, segment: segmentNames.get(segmentOf(evidence) ?? "") ?? null })),
+    },
+    brandTone: (await loadShopSettings(db, shop)).brandVoice.tone.preset,
+    segmentation: {
+      note: segmentation.note,
+      rest: campaign.audienceSize - segmentation.segments.reduce((sum, segment) => sum + segment.size, 0),
+      segments: segmentation.segments.map(({ copyProducts, description: _description, audienceSummary: _summary, dimension: _dimension, ...segment }) => ({ ...segment, products: copyProducts.map((product) => product.title) })),
+    },
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },
     lift: await campaignLift(db, shop, campaignId),

@@ -9,6 +9,7 @@ import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { LIFECYCLE_STAGES } from "~/insights/lifecycle/stages";
 import { customerPrediction, shopPredictionTrust } from "~/insights/store/prediction-trust.server";
 import { customerStockAlerts } from "~/storefront/stock-alerts.server";
+import { customerMemory } from "./customer-memory.server";
 
 export const customerQuerySchema = z.object({
   q: z.string().trim().max(100).default(""),
@@ -100,6 +101,7 @@ export async function customerDetail(db: Db, shop: string, customerId: string) {
     stockAlerts,
     modelNote: model?.note ?? null,
     prediction: await customerPrediction(db, shop, customerId),
+    memory: await customerMemory(db, shop, customer),
   };
 }
 

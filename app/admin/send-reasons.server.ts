@@ -16,7 +16,9 @@ export async function sendReasons(db: Db, shop: string, sendId: string) {
   if (!send) return null;
   const campaign = await db.campaign.findFirst({ where: { id: send.campaignId, shop }, select: { id: true, title: true, kind: true } });
   const why = readWhy(send.why);
-  const productIds = why.ok ? why.why.products.map((product) => product.productId) : [];
+  // The block's products, and the ones held back for this recipient (ADR 017), by title.
+  const heldBack = why.ok && Array.isArray(why.why.audience.evidence.heldBack) ? (why.why.audience.evidence.heldBack as Array<{ productId?: unknown }>) : [];
+  const productIds = why.ok ? [...why.why.products.map((product) => product.productId), ...heldBack.flatMap((item) => (typeof item.productId === "string" ? [item.productId] : []))] : [];
   const products = productIds.length ? await db.product.findMany({ where: { shop, id: { in: productIds } }, select: { id: true, title: true } }) : [];
   const { why: _stored, ...row } = send;
   return { send: row, campaign, why, productTitles: Object.fromEntries(products.map((product) => [product.id, product.title])) };

@@ -8,6 +8,8 @@ import { restoreIndex, type RecommenderIndex } from "~/insights/recommend/recomm
 import { catalogLookup, loadCatalog } from "~/insights/store/catalog.server";
 import { inChunks } from "~/lib/chunks";
 import { evidenceOf } from "~/opportunities/store.server";
+import { applyContactMemory } from "./audience-memory.server";
+import { DEFAULT_MEMORY_SETTINGS, heldBecause, type HeldProduct, type MemorySettings } from "./contact-memory";
 import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recovery.server";
 import { flowCandidates } from "./flows/audience.server";
 import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
@@ -44,6 +46,8 @@ export interface Audience {
 // with the shop's own once it has sent campaigns.
 const BASE_CONVERSION = { promotional: 0.01, winback: 0.02, cart_recovery: 0.08 } as const;
 const PRODUCTS_PER_RECIPIENT = 4;
+/** The held-back products named in a recipient's evidence (newest first). */
+const HELD_IN_EVIDENCE = 8;
 const DAY = 86_400_000;
 
 export interface Candidate {
@@ -64,18 +68,30 @@ export interface Candidate {
   evidence?: Record<string, unknown>;
 }
 
+export interface AudienceOptions {
+  /** The campaign's angle, for the contact memory's angle fatigue (defaults to the opportunity type). */
+  angle?: string;
+  memory?: MemorySettings;
+}
+
 export async function buildAudience(
   db: Db,
   opportunity: Opportunity,
   plan: CampaignPlan,
   now: Date,
+  options: AudienceOptions = {},
 ): Promise<Audience> {
   const { shop } = opportunity;
   const evidence = evidenceOf(opportunity);
   const candidates = await candidatesFor(db, opportunity, evidence.productIds, evidence.customerIds, evidence.checkoutTokens, now);
   const kind = opportunity.type === "winback" ? "winback" : opportunity.type === "cart_recovery" ? "cart_recovery" : "promotional";
-  const { members, excluded } = await eligible(db, shop, candidates, plan);
-  await attachProducts(db, shop, members, evidence.productIds, now);
+  const consented = await eligible(db, shop, candidates, plan);
+  // What each customer already received and how they responded (ADR 017).
+  const remembered = await applyContactMemory(db, shop, consented.members, options.angle ?? opportunity.type, now, options.memory ?? DEFAULT_MEMORY_SETTINGS);
+  const { members } = remembered;
+  const excluded = { ...consented.excluded };
+  for (const [why, n] of Object.entries(remembered.excluded)) excluded[why] = (excluded[why] ?? 0) + n;
+  await attachProducts(db, shop, members, evidence.productIds, now, remembered.heldBack);
   const insights = await inChunks(
     members.flatMap((member) => (member.customerId ? [member.customerId] : [])),
     (chunk) => db.customerInsight.findMany({ where: { shop, customerId: { in: chunk } }, select: { customerId: true, expectedOrderValue: true } }),
@@ -283,8 +299,11 @@ async function eligible(
   return { members: [...members.values()], excluded };
 }
 
-/** Fills each member's product block: the campaign's or their checkout's products, then recommendations. */
-async function attachProducts(db: Db, shop: string, members: AudienceMember[], campaignProductIds: string[], now: Date): Promise<void> {
+/**
+ * Fills each member's product block: the campaign's or their checkout's products, then
+ * recommendations, minus the ones held back for them (shown recently without a response).
+ */
+async function attachProducts(db: Db, shop: string, members: AudienceMember[], campaignProductIds: string[], now: Date, heldBack: Map<string, HeldProduct[]>): Promise<void> {
   const model = await db.shopInsightModel.findUnique({ where: { shop }, select: { recommenderIndex: true } });
   let index: RecommenderIndex | null = null;
   try {
@@ -317,17 +336,25 @@ async function attachProducts(db: Db, shop: string, members: AudienceMember[], c
     } catch {
       customer = undefined;
     }
-    const recommended = recommendProducts({
-      index,
-      customer,
-      recentProductIds: [...own, ...member.contextProductIds],
-      exclude: [...own, ...member.contextProductIds],
-      k: PRODUCTS_PER_RECIPIENT - own.length,
-      now: now.getTime(),
-      catalog,
-      affinityConfig: defaultAffinityConfig,
-      scoring: defaultScoringConfig,
-    });
+    const held = (heldBack.get(member.email) ?? []).filter((item) => !own.includes(item.productId));
+    const shopIndex = index;
+    const recommend = (exclude: string[]) =>
+      recommendProducts({
+        index: shopIndex,
+        customer,
+        recentProductIds: [...own, ...member.contextProductIds],
+        exclude: [...exclude, ...member.contextProductIds],
+        k: PRODUCTS_PER_RECIPIENT - own.length,
+        now: now.getTime(),
+        catalog,
+        affinityConfig: defaultAffinityConfig,
+        scoring: defaultScoringConfig,
+      });
+    // Held-back products are left out, so the recommender's next best takes their place; only a block
+    // that would otherwise be empty shows them again (an email without products is worse than a repeat).
+    let recommended = recommend([...own, ...held.map((item) => item.productId)]);
+    if (held.length && !recommended.length && !own.length) recommended = recommend(own);
+    else if (held.length) member.evidence.heldBack = held.slice(0, HELD_IN_EVIDENCE).map((item) => ({ productId: item.productId, because: `${heldBecause(item)}; next best instead` }));
     member.productIds = [...own, ...recommended.map((item) => item.productId)];
     member.evidence.products = [
       ...ownEvidence,

@@ -1,17 +1,14 @@
-import { describeAudience } from "./audience-reasons";
-import type { Opportunity } from "@prisma/client";
 import type { Db } from "~/db.server";
-import type { Finding } from "~/copy/guardrails";
-import { writeCopy, type Attempt } from "~/copy/write-copy";
-import type { CampaignAngle, CampaignKind, CopyRequest, OfferFact, ProductFact } from "~/copy/types";
+import type { CampaignAngle, CampaignKind } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
+import { hashSeed } from "~/lib/hash-seed";
 import { evidenceOf } from "~/opportunities/store.server";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
-import { buildAudience, type Audience } from "./audience.server";
-import { addVersion, transitionCampaign, type CampaignContent } from "./campaigns.server";
+import { buildAudience } from "./audience.server";
+import { writeCampaignCopy } from "./campaign-copy.server";
+import { addVersion, transitionCampaign } from "./campaigns.server";
 import { FLOWS } from "./flows/definitions";
-import { hashSeed } from "./hash-seed";
 import { isHeldOut } from "./holdout";
 import { goalPlanFromEvidence } from "./goals";
 import { generationHints } from "./performance.server";
@@ -22,8 +19,6 @@ import type { Actor } from "./state-machine";
 // guardrails, regenerated or replaced by the built-in copywriter when it fails), per-recipient product
 // blocks, and an immutable first version. Auto-approval only when the merchant enabled it for the kind
 // and nothing blocks.
-
-export { hashSeed } from "./hash-seed";
 
 export type BuildResult =
   | {
@@ -42,70 +37,15 @@ export type BuildResult =
   | { status: "not_live" };
 
 const SYSTEM = { kind: "system" as const, id: "campaign-builder" };
-const PRODUCTS_IN_COPY = 3;
-const OFFER_DAYS = 7;
+
+// Moved to their own modules; re-exported for the callers that import them from here.
+export { hashSeed } from "~/lib/hash-seed";
+export { productFacts } from "./product-facts.server";
 
 export function kindAndAngle(type: string): { kind: CampaignKind; angle: CampaignAngle } {
   if (type === "winback") return { kind: "winback", angle: "winback" };
   if (type === "cart_recovery") return { kind: "cart_recovery", angle: "cart_recovery" };
   return { kind: "promotional", angle: type as CampaignAngle };
-}
-
-function stripHtml(html: string): string {
-  return html.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400);
-}
-
-export async function productFacts(db: Db, shop: string, productIds: string[], currency: string): Promise<ProductFact[]> {
-  if (!productIds.length) return [];
-  const [products, variants] = await Promise.all([
-    db.product.findMany({
-      where: { shop, id: { in: productIds }, deletedAt: null },
-      select: { id: true, title: true, handle: true, imageUrl: true, productType: true, vendor: true, descriptionHtml: true },
-    }),
-    db.variant.findMany({
-      where: { shop, productId: { in: productIds }, deletedAt: null },
-      select: { productId: true, price: true, compareAtPrice: true, availableQuantity: true, inventoryPolicy: true },
-    }),
-  ]);
-  const variantsByProduct = Map.groupBy(variants, (variant) => variant.productId);
-  const facts = products.flatMap((product): ProductFact[] => {
-    const own = variantsByProduct.get(product.id) ?? [];
-    const cheapest = own.reduce<(typeof own)[number] | undefined>((best, v) => (!best || v.price < best.price ? v : best), undefined);
-    if (!cheapest) return [];
-    return [
-      {
-        productId: product.id,
-        title: product.title,
-        url: `https://${shop}/products/${product.handle}`,
-        imageUrl: product.imageUrl,
-        productType: product.productType,
-        vendor: product.vendor,
-        price: cheapest.price,
-        compareAtPrice: cheapest.compareAtPrice !== null && cheapest.compareAtPrice > cheapest.price ? cheapest.compareAtPrice : null,
-        currency,
-        description: stripHtml(product.descriptionHtml),
-        inStock: own.some((v) => v.availableQuantity === null || v.availableQuantity > 0 || v.inventoryPolicy === "continue"),
-      },
-    ];
-  });
-  return productIds.flatMap((id) => facts.find((fact) => fact.productId === id) ?? []);
-}
-
-/**
- * The products the copy talks about: the opportunity's, else the ones most often in recipients' blocks.
- * A flow batch whose recipients each have their own products names none unless it gave some.
- */
-function copyProductIds(opportunityProducts: string[], audience: Audience, perRecipient: boolean): string[] {
-  if (opportunityProducts.length || perRecipient) return opportunityProducts.slice(0, PRODUCTS_IN_COPY);
-  const counts = new Map<string, number>();
-  for (const member of audience.members) for (const id of member.productIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, PRODUCTS_IN_COPY).map(([id]) => id);
-}
-
-function audienceSummary(audience: Audience, opportunity: Opportunity): string {
-  const reasons = new Map<string, number>();
-  for (const member of audience.members) reasons.set(member.reason, (reasons.get(member.reason) ?? 0) + 1);
-  return `${describeAudience(reasons)}; ${opportunity.reason}`;
 }
 
 export async function buildCampaignFromOpportunity(
@@ -125,59 +65,30 @@ export async function buildCampaignFromOpportunity(
   const { kind, angle } = goal ? { kind: "promotional" as const, angle: goal.angle } : kindAndAngle(opportunity.type);
   // A goal or a flow batch carries the holdout it was planned with; suggestions take the shop's.
   const plan: CampaignPlan = goal ? goal.plan : { ...defaultPlan(kind, angle, voice, now), holdoutPercent: settings.holdoutPercent };
-  const audience = await buildAudience(db, opportunity, plan, now);
+  const audience = await buildAudience(db, opportunity, plan, now, { angle, memory: settings.personalisation.memory });
   if (!audience.members.length) return { status: "no_audience", excluded: audience.excluded };
 
-  const products = await productFacts(db, shop, copyProductIds(evidence.productIds, audience, evidence.perRecipientProducts === true), shopRow.currencyCode);
-  const otherTitles = (
-    await db.product.findMany({
-      where: { shop, deletedAt: null, id: { notIn: products.map((product) => product.productId) } },
-      select: { title: true },
-      take: 2_000,
-    })
-  ).map((product) => product.title);
-  const shopName = shopRow.name ?? shop.replace(".myshopify.com", "");
   // What worked in this shop's earlier campaigns, as the shop's memory holds it (the learning loop).
   const hints = await generationHints(db, shop);
-
-  const content: CampaignContent = { steps: [] };
-  const generation: Attempt[][] = [];
-  const findings: Finding[] = [];
-  for (const [step, stepPlan] of plan.steps.entries()) {
-    const offer: OfferFact | null = stepPlan.offerPercent
-      ? { kind: "percent", percent: stepPlan.offerPercent, code: "{{ discount_code }}", expiresInDays: OFFER_DAYS }
-      : null;
-    const request: CopyRequest = {
-      shop,
-      shopName,
-      kind,
-      angle,
-      step,
-      steps: plan.steps.length,
-      audienceSummary: audienceSummary(audience, opportunity),
-      products,
-      offer,
-      voice,
-      language: voice.languages[0],
-      styleHints: hints,
-      avoidSubjects: content.steps.flatMap((previous) => previous.draft.subjects),
-      seed: hashSeed(`${opportunity.id}:${step}`),
-      ...(goal?.steps[step] && { purpose: goal.steps[step].purpose }),
-    };
-    const written = await writeCopy(request, { ...copywriters, context: { allowedHosts: [shop], otherProductTitles: otherTitles } });
-    generation.push(written.attempts);
-    findings.push(...written.findings.map((finding) => ({ ...finding, field: `steps[${step}].${finding.field}` })));
-    if (!written.draft) {
-      findings.push({ rule: "no_draft", severity: "block", message: written.status === "blocked" ? written.reason : "no draft", evidence: "", field: `steps[${step}]` });
-      continue;
-    }
-    content.steps.push({
-      draft: written.draft,
-      subjectVariants: written.draft.subjects.map((_, i) => i).slice(0, 3),
-      source: written.source,
-      status: written.status,
-    });
-  }
+  // Copy for every step, for the whole audience and for each of its segments (ADR 018).
+  const { content, generation, findings, products, audienceSummary, segments, segmentNote } = await writeCampaignCopy(db, {
+    shop,
+    shopName: shopRow.name ?? shop.replace(".myshopify.com", ""),
+    currency: shopRow.currencyCode,
+    kind,
+    angle,
+    plan,
+    goal,
+    voice,
+    hints,
+    opportunity,
+    opportunityProductIds: evidence.productIds,
+    // A flow batch whose recipients each have their own products: the copy names only the batch's.
+    perRecipientProducts: evidence.perRecipientProducts === true,
+    audience,
+    copywriters,
+    personalisation: settings.personalisation,
+  });
 
   const blocked = findings.some((finding) => finding.severity === "block");
   const campaign = await db.campaign.create({
@@ -187,7 +98,7 @@ export async function buildCampaignFromOpportunity(
       angle,
       opportunityId: opportunity.id,
       title: opportunity.title,
-      reason: audienceSummary(audience, opportunity),
+      reason: audienceSummary,
       status: "suggested",
       audienceSize: audience.members.length,
       predictedRevenue: audience.predictedRevenue,
@@ -197,7 +108,8 @@ export async function buildCampaignFromOpportunity(
         ...plan,
         excluded: audience.excluded,
         copyProducts: products,
-        audienceSummary: audienceSummary(audience, opportunity),
+        audienceSummary,
+        segmentation: { note: segmentNote, segments },
         ...(goal && { goal: { objective: goal.objective, summary: goal.summary, timingReasoning: goal.timingReasoning, steps: goal.steps } }),
       }),
     },

@@ -8,12 +8,25 @@ import { isCampaignState, transition, type Actor, type CampaignState } from "./s
 // Campaign persistence: every state change goes through the state machine and is recorded; content
 // is stored as immutable, numbered versions (edits add a version, nothing is overwritten).
 
-export interface StepContent {
+export interface SegmentDraft {
   draft: CopyDraft;
   /** Which of the draft's subjects are sent as test variants (indexes into draft.subjects). */
   subjectVariants: number[];
   source: "builtin" | "openai" | "staff";
   status: "ready" | "blocked";
+}
+
+export interface StepContent extends SegmentDraft {
+  /**
+   * Drafts per audience segment, by segment id (ADR 018). A recipient of a listed segment gets its
+   * draft; everyone else (and all content stored before segments existed) gets the step's own.
+   */
+  segments?: Record<string, SegmentDraft>;
+}
+
+/** The draft a recipient of `segment` gets for this step. */
+export function draftFor(step: StepContent, segment: string | null | undefined): SegmentDraft {
+  return (segment ? step.segments?.[segment] : undefined) ?? step;
 }
 
 export interface CampaignContent {

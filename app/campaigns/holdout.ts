@@ -1,4 +1,4 @@
-import { hashSeed } from "./hash-seed";
+import { hashSeed } from "~/lib/hash-seed";
 
 // Who is held back from a campaign, at random but reproducibly: the same campaign and address always
 // land on the same side, and a larger share keeps everyone a smaller one held back (so changing the

@@ -8,7 +8,8 @@ import { useEffect, useState } from "react";
 
 type PreviewData = { ok: true; subject: string; previewText: string; html: string } | { ok: false; message: string };
 
-type Recipient = { id: string; email: string; firstName: string | null; holdout?: boolean };
+/** `segment`: the interest of the recipient's segment, whose draft they get (ADR 018). */
+type Recipient = { id: string; email: string; firstName: string | null; holdout?: boolean; segment?: string | null };
 
 export function RecipientPreview({ sample, step, variants }: { sample: Recipient[]; step: number; variants: number }) {
   const fetcher = useFetcher<PreviewData>();
@@ -41,7 +42,7 @@ export function RecipientPreview({ sample, step, variants }: { sample: Recipient
           <TextField label="Find a customer" placeholder="Email or first name" value={query} onChange={setQuery} autoComplete="off" clearButton onClearButtonClick={() => setQuery("")} />
           <Select
             label="Customer"
-            options={choices.map((r) => ({ label: `${r.firstName ? `${r.firstName} · ` : ""}${r.email}${r.holdout ? " (holdout)" : ""}`, value: r.id }))}
+            options={choices.map((r) => ({ label: `${r.firstName ? `${r.firstName} · ` : ""}${r.email}${r.segment ? ` · ${r.segment}` : ""}${r.holdout ? " (holdout)" : ""}`, value: r.id }))}
             value={recipient}
             onChange={setRecipient}
           />

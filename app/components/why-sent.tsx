@@ -13,6 +13,17 @@ function describeReason(reason: Record<string, unknown>): string {
   return `${signal.replace("_", " ")}${value}${becauseOf}`;
 }
 
+/** The audience evidence in words: the segment, the contact memory and held-back products (ADRs 016, 017) read as sentences. */
+function describeEvidence(key: string, value: unknown, productTitles: Record<string, string>): string {
+  const record = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  if (key === "segment" && record) return `Segment: ${String(record.interest)} (${String(record.because)}); this copy was written for it`;
+  if (key === "memory" && record) return `Contact memory: ${String(record.because)} (score ×${Number(record.factor).toFixed(2)})`;
+  if (key === "heldBack" && Array.isArray(value)) {
+    return `Held back: ${value.map((item: { productId?: string; because?: string }) => `${productTitles[item.productId ?? ""] ?? item.productId}, ${item.because}`).join("; ")}`;
+  }
+  return `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`;
+}
+
 export function WhySent({ why, productTitles }: { why: Why; productTitles: Record<string, string> }) {
   const { opportunity, audience, products, copy, guardrails, checks, moves } = why;
   const evidence = Object.entries(audience.evidence).filter(([key]) => key !== "products");
@@ -53,9 +64,7 @@ export function WhySent({ why, productTitles }: { why: Why; productTitles: Recor
           {evidence.length ? (
             <List>
               {evidence.map(([key, value]) => (
-                <List.Item key={key}>
-                  {key}: {typeof value === "object" ? JSON.stringify(value) : String(value)}
-                </List.Item>
+                <List.Item key={key}>{describeEvidence(key, value, productTitles)}</List.Item>
               ))}
             </List>
           ) : null}

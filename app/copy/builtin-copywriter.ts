@@ -81,6 +81,9 @@ function buildPlan(request: CopyRequest, set: TemplateSet, excluded: string[]): 
     slots.set("price2", formatMoney(second.price, second.currency));
   }
   if (usable(request.shopName)) slots.set("shop", request.shopName.trim());
+  // A segment's shared interest (the shop's own words): only short, clean labels become a slot.
+  const interest = request.segment?.interest.trim() ?? "";
+  if (interest && interest.length <= 40 && usable(interest) && !/[{}<>]/.test(interest)) slots.set("interest", interest);
   const offer = request.offer;
   const offerUsable = offer !== null && offer.percent > 0 && offer.percent <= request.voice.discountPolicy.maxPercent && usable(offer.code);
   // A goal's planner already chose the steps that carry the offer; otherwise the phase decides.
@@ -92,7 +95,8 @@ function buildPlan(request: CopyRequest, set: TemplateSet, excluded: string[]): 
   }
   const urgent = (offerIncluded && slots.has("days")) || (request.angle === "low_stock" && first?.inStock === true);
   return {
-    request, set, family, phase, tone: request.voice.tone.preset, slots, offerIncluded, urgent,
+    // A segment may lean to a neighbouring preset (chosen inside the brand voice, ADR 018).
+    request, set, family, phase, tone: request.segment?.tone ?? request.voice.tone.preset, slots, offerIncluded, urgent,
     hasMarkdown: slots.has("was"), excluded,
   };
 }
@@ -126,8 +130,10 @@ function candidates(plan: Plan, pickLines: (lines: Lines) => Line[] | undefined,
   const own = (lines: Lines | undefined, factor: number) => (lines ? pickLines(lines) ?? [] : []).map((line) => ({ line, factor }));
   // The shared reminder lines for a phase join the family's own, at half weight.
   const purposeLines = plan.request.purpose ? plan.set.purposes?.[plan.request.purpose] : undefined;
+  const segmentLines = plan.slots.has("interest") ? plan.set.segment?.lines : undefined;
   const tiers = [
     ...(purposeLines ? [own(purposeLines, 1)] : []),
+    ...(segmentLines ? [own(segmentLines, 1)] : []),
     plan.phase === "first" ? own(family.first, 1) : [...own(family[plan.phase], 1), ...own(plan.set.shared[plan.phase], 0.5)],
     own(family.any, 1),
     own(plan.set.shared.any, 1),
@@ -175,6 +181,12 @@ function pickSubjects(plan: Plan, seed: number): string[] {
   const fresh = (limit: number) => (text: string) =>
     text.length <= limit && !recent.has(text.toLowerCase()) && !chosen.some((c) => c.toLowerCase() === text.toLowerCase());
   const styles = subjectStyles(plan, streamFor(seed, "subject-styles"));
+  // A segment's draft tests one subject in its own angle, whatever tier the others come from.
+  const segmentSubjects = plan.set.segment?.lines.subjects;
+  if (plan.slots.has("interest") && segmentSubjects) {
+    const own = choose(plan, streamFor(seed, "subject-segment"), () => Object.values(segmentSubjects).flat(), fresh(SUBJECT_SOFT_LIMIT));
+    if (own) chosen.push(own);
+  }
   for (const limit of [SUBJECT_SOFT_LIMIT, SUBJECT_HARD_LIMIT]) {
     for (const style of styles) {
       if (chosen.length >= 4) break;
@@ -211,6 +223,9 @@ function compose(plan: Plan, seed: number): CopyDraft | null {
     ?? choose(plan, streamFor(seed, "preview"), (l) => l.previews, (text) => text.length >= 10);
   const headline = choose(plan, streamFor(seed, "headline"), (l) => l.headlines, (text) => text.length <= 80);
   const opener = choose(plan, streamFor(seed, "opener"), (l) => l.openers);
+  // A segment's angle: why these picks suit them, in the segment's tone.
+  const segmentAngles = plan.set.segment?.angles;
+  const angle = plan.slots.has("interest") && segmentAngles ? choose(plan, streamFor(seed, "segment-angle"), () => segmentAngles) : null;
   const hasSecond = plan.slots.has("product2");
   const detailLines = (l: Lines) => [...(l.details ?? []), ...(plan.hasMarkdown && l === plan.set.families[plan.family].any ? plan.set.markdownDetails : [])];
   const details = weightedPick(
@@ -224,7 +239,8 @@ function compose(plan: Plan, seed: number): CopyDraft | null {
     : choose(plan, streamFor(seed, "closer"), (l) => l.closers);
   const callToAction = choose(plan, streamFor(seed, "cta"), (l) => l.ctas, (text) => text.length <= 30);
   if (subjects.length < 3 || !previewText || !headline || !opener || !callToAction) return null;
-  const body = [greet(plan, opener), details, plan.request.products.length > 0 ? "{{ product_block }}" : null, closing]
+  // The angle joins the opening paragraph: short emails (1–4 paragraphs) read better.
+  const body = [angle ? `${greet(plan, opener)} ${angle}` : greet(plan, opener), details, plan.request.products.length > 0 ? "{{ product_block }}" : null, closing]
     .filter((p): p is string => Boolean(p));
   const parsed = copyDraftSchema.safeParse({ subjects: subjects.slice(0, 5), previewText, headline, body, callToAction });
   return parsed.success ? parsed.data : null;

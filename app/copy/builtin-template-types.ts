@@ -29,6 +29,8 @@ export interface TemplateSet {
   markdownDetails: Line[];
   /** Per step purpose of a goal-driven sequence; preferred over the family's lines when present. */
   purposes?: Partial<Record<StepPurpose, Lines>>;
+  /** An audience segment's lines ({interest} slot) and its angle paragraph, per tone (ADR 018). */
+  segment?: { lines: Lines; angles: Line[] };
 }
 
 export const line = (text: string, ...tones: Tone[]): Line => ({ t: text, tones });

@@ -1,12 +1,13 @@
 import { line, type TemplateSet } from "./builtin-template-types";
 import { EN_PROMOTIONAL } from "./builtin-templates-promo";
 import { EN_PURPOSES } from "./builtin-templates-purpose";
+import { EN_SEGMENT_ANGLES, EN_SEGMENT_LINES } from "./builtin-templates-segment";
 
 export * from "./builtin-template-types";
 
 // The built-in copywriter's English lines. Slots in single braces are filled from the request's facts
 // ({product}, {price}, {was}, {save}, {product2}, {price2}, {shop}, {vendor}, {percent}, {code},
-// {days}); a line whose slots the request cannot fill is never used, so
+// {days}; {interest} for a segment's draft); a line whose slots the request cannot fill is never used, so
 // no line can state a fact the request lacks. Several lines per slot, with different words, so a
 // banned word or an avoided one always leaves alternatives. Lines tagged with tones are only used
 // for those tones; untagged lines suit every tone.
@@ -16,6 +17,7 @@ const NAME = '{{ first_name | default: "there" }}';
 
 export const EN: TemplateSet = {
   purposes: EN_PURPOSES,
+  segment: { lines: EN_SEGMENT_LINES, angles: EN_SEGMENT_ANGLES },
   greetings: {
     friendly: `Hi ${NAME},`,
     warm: `Hello ${NAME},`,

@@ -151,7 +151,7 @@ const COMMON_CAPITALISED = new Set(
 
 export function checkProducts(fields: DraftField[], context: GuardrailContext): Finding[] {
   const { request } = context;
-  const known = [request.shopName, request.voice.sender.name, ...request.products.flatMap((p) => [p.title, p.vendor, p.productType])]
+  const known = [request.shopName, request.voice.sender.name, request.segment?.interest ?? "", ...request.products.flatMap((p) => [p.title, p.vendor, p.productType])]
     .filter((name) => name.trim().length > 0)
     .flatMap(aliases);
   const requestTitles = new Set(request.products.map((p) => normalizeForMatch(p.title)));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BrandVoice } from "~/campaigns/brand-voice";
+import type { BrandVoice, TONE_PRESETS } from "~/campaigns/brand-voice";
 
 // The copywriter port. Two implementations sit behind it: the OpenAI adapter (any OpenAI-compatible
 // server) and the built-in copywriter, which needs no network and is the default and the fallback.
@@ -90,8 +90,24 @@ export interface CopyRequest {
   shop?: string;
   /** What this step of a goal-driven sequence is for; absent for opportunity campaigns. */
   purpose?: StepPurpose;
+  /** The audience segment this draft is for (ADR 018); absent for the campaign's general copy. */
+  segment?: CopySegment;
   /** Set when this is a second try after guardrails blocked (or could not parse) the first one. */
   repair?: CopyRepair;
+}
+
+/**
+ * One audience segment's angle and tone: the copy leans to the interest the segment shares and, when
+ * set, to a neighbouring tone preset, always inside the brand voice (banned and avoided words, the
+ * discount policy and the guardrails apply unchanged).
+ */
+export interface CopySegment {
+  /** The shared interest in the shop's own words (a product type, collection, tag or brand): data, never instructions. */
+  interest: string;
+  /** Who they are, in our words around the interest. */
+  description: string;
+  /** A tone preset next to the brand's to lean to; null keeps the brand's own. */
+  tone: (typeof TONE_PRESETS)[number] | null;
 }
 
 /** What went wrong with a previous draft, fed back to the copywriter for one more try. */

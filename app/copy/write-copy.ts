@@ -15,6 +15,8 @@ export interface AttemptInput {
   kind: CopyRequest["kind"];
   angle: CopyRequest["angle"];
   purpose?: CopyRequest["purpose"];
+  /** The audience segment's shared interest and tone, for a segment's draft (ADR 018). */
+  segment?: { interest: string; tone: string | null };
   step: number;
   steps: number;
   language: string;
@@ -66,6 +68,7 @@ function summarize(request: CopyRequest, repairOf: number | null): AttemptInput 
     kind: request.kind,
     angle: request.angle,
     ...(request.purpose && { purpose: request.purpose }),
+    ...(request.segment && { segment: { interest: request.segment.interest, tone: request.segment.tone } }),
     step: request.step,
     steps: request.steps,
     language: request.language,

@@ -13,7 +13,6 @@ import {
   Button,
   Card,
   Divider,
-  FormLayout,
   InlineGrid,
   InlineStack,
   Layout,
@@ -29,10 +28,12 @@ import { editStep } from "~/admin/campaign-edits.server";
 import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
 import { requireShop } from "~/admin/session.server";
 import { HoldoutControl } from "~/components/holdout-control";
+import { DraftEditor } from "~/components/draft-editor";
 import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
 import { PerformanceCard } from "~/components/performance-card";
 import { RecipientPreview } from "~/components/recipient-preview";
+import { SegmentPicker } from "~/components/segment-picker";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/runtime.server";
 
@@ -51,6 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "edit") {
     const result = await editStep(db(), shop, id, {
       step: form.get("step"),
+      segment: form.get("segment") ?? undefined,
       subjects: form.getAll("subjects").map(String).filter((s) => s.trim()),
       previewText: form.get("previewText"),
       headline: form.get("headline"),
@@ -84,7 +86,11 @@ export default function CampaignReview() {
   const busy = navigation.state !== "idle";
   const { campaign, content, plan, findings, audience, allowed } = review;
   const [step, setStep] = useState(0);
-  const draft = content.steps[step]?.draft;
+  // Which segment's draft is shown (null: the general one); the first segment when there are any.
+  const [segment, setSegment] = useState<string | null>(review.segmentation.segments[0]?.id ?? null);
+  const stepContent = content.steps[step];
+  const draft = (segment ? stepContent?.segments?.[segment]?.draft : undefined) ?? stepContent?.draft;
+  const shownSegment = segment && stepContent?.segments?.[segment] ? segment : null;
   const blocking = findings.filter((f) => f.severity === "block");
   const warnings = findings.filter((f) => f.severity === "warn");
   const errors = (result && "fieldErrors" in result ? result.fieldErrors : {}) as Record<string, string>;
@@ -155,29 +161,17 @@ export default function CampaignReview() {
                 <Tabs tabs={content.steps.map((_, i) => ({ id: `step-${i}`, content: `Email ${i + 1}` }))} selected={step} onSelect={setStep} />
                 {draft ? (
                   <Box padding="400">
-                    <Form method="post" key={`${review.versionNumber}-${step}`}>
-                      <input type="hidden" name="intent" value="edit" />
-                      <input type="hidden" name="step" value={step} />
-                      <FormLayout>
-                        <Text as="h3" variant="headingSm">
-                          Subject lines (tested against each other)
-                        </Text>
-                        {draft.subjects.slice(0, 3).map((subject, i) => (
-                          <FieldText key={i} name="subjects" label={`Subject ${i + 1}`} initial={subject} error={errors[`subjects.${i}`] ?? errors.subjects} readOnly={!editable} />
-                        ))}
-                        <FieldText name="previewText" label="Preview text" initial={draft.previewText} error={errors.previewText} readOnly={!editable} />
-                        <FieldText name="headline" label="Headline" initial={draft.headline} error={errors.headline} readOnly={!editable} />
-                        <FieldText name="body" label="Body (blank line between paragraphs)" initial={draft.body.join("\n\n")} multiline={6} error={errors.body} readOnly={!editable} />
-                        <FieldText name="callToAction" label="Button" initial={draft.callToAction} error={errors.callToAction} readOnly={!editable} />
-                        {editable ? (
-                          <InlineStack align="end">
-                            <Button submit loading={busy}>
-                              Save as new version
-                            </Button>
-                          </InlineStack>
-                        ) : null}
-                      </FormLayout>
-                    </Form>
+                    <BlockStack gap="400">
+                      <SegmentPicker
+                        note={review.segmentation.note}
+                        segments={review.segmentation.segments}
+                        rest={review.segmentation.rest}
+                        brandTone={review.brandTone}
+                        selected={shownSegment}
+                        onSelect={setSegment}
+                      />
+                      <DraftEditor draft={draft} step={step} segment={shownSegment} versionNumber={review.versionNumber} editable={editable} busy={busy} errors={errors} />
+                    </BlockStack>
                   </Box>
                 ) : (
                   <Box padding="400">
@@ -283,11 +277,6 @@ export default function CampaignReview() {
   );
 }
 
-
-function FieldText({ name, label, initial, error, multiline, readOnly }: { name: string; label: string; initial: string; error?: string; multiline?: number; readOnly?: boolean }) {
-  const [value, setValue] = useState(initial);
-  return <TextField name={name} label={label} value={value} onChange={setValue} autoComplete="off" error={error} multiline={multiline} readOnly={readOnly} />;
-}
 
 function Actions({ allowed, status, busy, errors, blocked }: { allowed: readonly string[]; status: string; busy: boolean; errors: Record<string, string>; blocked: boolean }) {
   const [reason, setReason] = useState("");

@@ -5,6 +5,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
 import { customerDetail } from "~/admin/customers.server";
 import { requireShop } from "~/admin/session.server";
+import { ContactMemoryCard } from "~/components/contact-memory-card";
 import { formatMoney } from "~/components/money";
 import { PredictionRanges } from "~/components/prediction-trust";
 import { db } from "~/db.server";
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function CustomerPage() {
-  const { customer, insight, recommendations, sends, orders, stockAlerts, currency, modelNote, prediction } = useLoaderData<typeof loader>();
+  const { customer, insight, recommendations, sends, orders, stockAlerts, currency, modelNote, prediction, memory } = useLoaderData<typeof loader>();
   return (
     <Page backAction={{ content: "Customers", url: "/app/customers" }} title={customer.name || customer.email || `Customer ${customer.id}`} subtitle={customer.email ?? undefined}>
       <TitleBar title="Customer" />
@@ -65,6 +66,7 @@ export default function CustomerPage() {
                 )}
               </BlockStack>
             </Card>
+            <ContactMemoryCard memory={memory} />
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

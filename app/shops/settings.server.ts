@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { brandVoiceSchema } from "~/campaigns/brand-voice";
+import { personalisationSettingsSchema } from "~/campaigns/contact-memory";
 import { learningMemorySchema } from "~/campaigns/performance";
 import type { Db } from "~/db.server";
 import type { FlowId } from "~/campaigns/flows/flow-ids";
@@ -21,6 +22,8 @@ const flowSwitchSchema = z
 export const shopSettingsSchema = z.object({
   brandVoice: brandVoiceSchema.prefault({}),
   detectors: detectorConfigSchema.prefault({}),
+  /** Per-customer contact memory and per-segment copy (ADRs 016, 017). */
+  personalisation: personalisationSettingsSchema.prefault({}),
   copy: z
     .object({
       /** The built-in copywriter is the default and the fallback; "openai" needs OPENAI_API_KEY. */
