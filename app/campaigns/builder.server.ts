@@ -1,7 +1,6 @@
 import type { Db } from "~/db.server";
 import type { CampaignAngle, CampaignKind } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
-import { hashSeed } from "~/lib/hash-seed";
 import { evidenceOf } from "~/opportunities/store.server";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
