@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGoalCampaign } from "~/campaigns/goal-campaign.server";
+import { setCampaignHoldout } from "~/campaigns/holdout.server";
 import { BuiltinCopywriter } from "~/copy/builtin-copywriter";
 import { db } from "~/db.server";
 import { loadShopSettings, saveShopSettings } from "~/shops/settings.server";
@@ -24,6 +25,8 @@ beforeAll(async () => {
   await storeOfflineSession(south.shop);
   // North sends its suggestion; its first recipient then has a memory.
   await readyToSend(north.shop);
+  // The suggestion was built with the shop's default holdout: nobody of this one is held back.
+  await setCampaignHoldout(db(), north.shop, north.campaignId, 0);
   await sendCampaign(north.shop, north.campaignId, recordingEsp().adapter, new Date(), 0);
   // South mailed the same address (one person, two shops): north must never show it.
   const southCampaign = await db().campaign.findFirstOrThrow({ where: { shop: south.shop } });
