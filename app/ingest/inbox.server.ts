@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, RawDriver } from "~/db.server";
 import type { JobQueue } from "~/jobs/types";
+import { errorMessage, log } from "~/lib/logger.server";
 import { insertDelivery } from "./inbox-writer.server";
 import { PROCESS_WEBHOOK, processWebhookKey } from "./process-webhook.server";
 
@@ -57,11 +58,36 @@ export async function recordDelivery(driver: RawDriver, queue: JobQueue, deliver
   );
   if (result.inserted) {
     if (jobInSameWrite) queue.notify?.();
-    else if (!rejected) await enqueueProcessing(queue, delivery.shop, id);
+    else if (!rejected) await enqueueAfterRecording(queue, delivery.shop, id);
     return "recorded";
   }
-  if (result.existing?.status === "received") await enqueueProcessing(queue, delivery.shop, result.existing.id);
+  if (result.existing?.status === "received") await enqueueAfterRecording(queue, delivery.shop, result.existing.id);
   return "duplicate";
+}
+
+/** How long the acknowledgement waits for the queue (Redis) before leaving the job to the sweep. */
+const ENQUEUE_WAIT_MS = 2_000;
+
+/**
+ * The delivery is in the inbox, which is the durable record (ADR 005): if the queue cannot take the
+ * job now (Redis down or slow), the delivery is still acknowledged and `requeueStuckDeliveries`
+ * enqueues it once the queue is back. Failing the webhook instead would only make Shopify send a
+ * duplicate that meets the same queue.
+ */
+async function enqueueAfterRecording(queue: JobQueue, shop: string, webhookEventId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      enqueueProcessing(queue, shop, webhookEventId),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ENQUEUE_WAIT_MS} ms`)), ENQUEUE_WAIT_MS);
+      }),
+    ]);
+  } catch (error) {
+    log.warn("webhook recorded but not enqueued; the sweep will enqueue it", { shop, webhookEventId, error: errorMessage(error) });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function enqueueProcessing(queue: JobQueue, shop: string, webhookEventId: string): Promise<void> {

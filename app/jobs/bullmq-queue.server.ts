@@ -34,7 +34,13 @@ export class BullJobQueue implements JobQueue {
   readonly queue: Queue<BullPayload>;
 
   constructor(connection: ConnectionOptions, prefix = "cp") {
-    this.queue = new Queue<BullPayload>(QUEUE_NAME, { connection, prefix });
+    // Enqueueing fails at once while Redis is unreachable instead of waiting in ioredis's offline
+    // queue for a reconnection (BullMQ's "failing fast when Redis is down" pattern): a webhook is
+    // acknowledged from the inbox and the sweep enqueues it later (ADR 016).
+    this.queue = new Queue<BullPayload>(QUEUE_NAME, { connection: { ...connection, enableOfflineQueue: false }, prefix });
+    // Connection errors are reported by the callers that meet them; without a listener an EventEmitter
+    // "error" would be thrown.
+    this.queue.on("error", (error) => log.warn("queue: Redis connection error", { error: errorMessage(error) }));
   }
 
   async enqueue(job: JobRequest): Promise<{ enqueued: boolean }> {

@@ -71,7 +71,9 @@ export async function startQueueWorker(): Promise<BackgroundWork> {
     await requeueStuckDeliveries(client, queue);
     await ensureShopTicks(client, queue);
   };
-  await maintain();
+  // A database that is down at boot must not stop the worker: BullMQ works on, jobs that need the
+  // database retry, and the sweep runs again in a minute.
+  await maintain().catch((error: unknown) => log.warn("worker maintenance failed", { error: String(error) }));
   const sweeper = setInterval(() => void maintain().catch((error: unknown) => log.warn("worker maintenance failed", { error: String(error) })), 60_000);
   log.info("jobs: BullMQ worker started", { concurrency: config.JOB_CONCURRENCY });
   return {
