@@ -2,7 +2,8 @@ import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
 import { rawDriver, type RawDriver } from "~/db.server";
 import { env, isPostgresUrl } from "~/env.server";
-import { describeDatabaseError, failingWrites } from "./database-writes.server";
+import { describeDatabaseError } from "./database-errors";
+import { failingWrites } from "./database-writes.server";
 
 // Small probes of the database, for /healthz and the admin's System health: can it be reached
 // (a round trip within a deadline), can it be written to (SQLite: is the write lock free; both:

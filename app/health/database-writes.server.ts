@@ -1,3 +1,5 @@
+import { describeDatabaseError } from "./database-errors";
+
 // What this process last saw when it wrote to the database: a small in-process probe fed by the
 // busiest writers (the webhook acknowledgement and the job runner's claims). A read such as
 // `SELECT 1` still succeeds while writes fail (SQLite locked by another connection, or its disk
@@ -46,17 +48,4 @@ export function failingWrites(now = Date.now(), withinMs = 60_000): (WriteFailur
 export function lastWriteFailure(): WriteFailure | null {
   const { lastFailure } = state();
   return lastFailure ? { at: new Date(lastFailure.at), message: lastFailure.message } : null;
-}
-
-/**
- * One line for a merchant or an operator: the driver's code and message, without Prisma's
- * multi-line invocation text (which quotes the query).
- */
-export function describeDatabaseError(error: unknown): string {
-  if (typeof error !== "object" || error === null) return String(error).slice(0, 200);
-  const { code, message, meta } = error as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string; kind?: string } } } };
-  const cause = meta?.driverAdapterError?.cause;
-  if (cause?.originalMessage) return `${cause.originalCode ?? cause.kind ?? "error"}: ${cause.originalMessage}`.slice(0, 200);
-  const text = typeof message === "string" ? message.trim().split("\n").filter(Boolean).pop() ?? "" : String(error);
-  return (typeof code === "string" && !text.includes(code) ? `${code}: ${text}` : text).slice(0, 200);
 }

@@ -90,13 +90,14 @@ async function enqueueAfterRecording(queue: JobQueue, shop: string, webhookEvent
   }
 }
 
-async function enqueueProcessing(queue: JobQueue, shop: string, webhookEventId: string): Promise<void> {
+async function enqueueProcessing(queue: JobQueue, shop: string, webhookEventId: string, restartFinished = false): Promise<void> {
   await queue.enqueue({
     name: PROCESS_WEBHOOK,
     shop,
     payload: { webhookEventId },
     key: processWebhookKey(webhookEventId),
     maxAttempts: PROCESS_ATTEMPTS,
+    restartFinished,
   });
 }
 
@@ -111,6 +112,8 @@ export async function requeueStuckDeliveries(db: Db, queue: JobQueue, olderThanM
     orderBy: { receivedAt: "asc" },
     take: 1_000,
   });
-  for (const event of stuck) await enqueueProcessing(queue, event.shop, event.id);
+  // A job that ended without settling its delivery (it gave up while the database could not record
+  // that, say) is started again; one still waiting or running is left alone.
+  for (const event of stuck) await enqueueProcessing(queue, event.shop, event.id, true);
   return stuck.length;
 }

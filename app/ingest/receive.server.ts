@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeDatabaseError, noteWriteFailed, noteWriteSucceeded } from "~/health/database-writes.server";
+import { describeDatabaseError } from "~/health/database-errors";
+import { noteWriteFailed, noteWriteSucceeded } from "~/health/database-writes.server";
 import { readBodyWithLimit } from "~/lib/http.server";
 import { log } from "~/lib/logger.server";
 import type { RawDriver } from "~/db.server";

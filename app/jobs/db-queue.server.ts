@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Job } from "@prisma/client";
 import { type Db, isUniqueViolation } from "~/db.server";
+import { isDatabaseUnavailable } from "~/health/database-errors";
 import { noteWriteFailed, noteWriteSucceeded } from "~/health/database-writes.server";
 import { errorMessage, log } from "~/lib/logger.server";
 import { retryDelayMs } from "./backoff";
-import type { JobDefinition, JobOutcome, JobQueue, JobRequest } from "./types";
+import { UNAVAILABLE_RETRY_MS, type JobDefinition, type JobOutcome, type JobQueue, type JobRequest } from "./types";
 
 // The default queue: jobs are rows in the Job table, worked by a runner inside the web process.
 // Rows survive restarts; a job that was running when the process died is taken up again (its lease
@@ -29,8 +30,13 @@ export class DbJobQueue implements JobQueue {
         },
       });
     } catch (error) {
-      if (isUniqueViolation(error)) return { enqueued: false };
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      if (!job.restartFinished || !job.key) return { enqueued: false };
+      const { count } = await this.db.job.updateMany({
+        where: { key: job.key, status: { in: ["failed", "succeeded"] } },
+        data: { status: "queued", attempts: 0, runAt: job.runAt ?? new Date(), lockedAt: null, lockedBy: null, finishedAt: null },
+      });
+      if (count === 0) return { enqueued: false };
     }
     this.notify();
     return { enqueued: true };
@@ -263,7 +269,11 @@ export class DbJobRunner {
         outcome = await definition.perform(payload, context);
       }
     } catch (error) {
-      outcome = { status: "retry", reason: errorMessage(error) };
+      // The database failing under the job is not the job's fault: retry without spending an attempt
+      // (a long outage would otherwise use them all up and give up on good work).
+      outcome = isDatabaseUnavailable(error)
+        ? { status: "retry", reason: errorMessage(error), delayMs: UNAVAILABLE_RETRY_MS, countsAsAttempt: false }
+        : { status: "retry", reason: errorMessage(error) };
     }
     const gaveUp = await this.finish(job, outcome);
     if (gaveUp && definition.onGiveUp && payload !== undefined) {
@@ -285,11 +295,19 @@ export class DbJobRunner {
       });
       return undefined;
     }
-    if (outcome.status === "retry" && job.attempts < job.maxAttempts) {
+    const free = outcome.status === "retry" && outcome.countsAsAttempt === false;
+    if (outcome.status === "retry" && (free || job.attempts < job.maxAttempts)) {
       const delay = outcome.delayMs ?? retryDelayMs(job.attempts);
       await this.db.job.updateMany({
         where,
-        data: { status: "queued", runAt: new Date(Date.now() + delay), lockedAt: null, lockedBy: null, lastError: outcome.reason },
+        data: {
+          status: "queued",
+          runAt: new Date(Date.now() + delay),
+          lockedAt: null,
+          lockedBy: null,
+          lastError: outcome.reason,
+          ...(free && { attempts: { decrement: 1 } }),
+        },
       });
       log.warn("job will retry", { job: job.name, id: job.id, attempt: job.attempts, delayMs: delay, reason: outcome.reason });
       return undefined;

@@ -185,4 +185,44 @@ describe("the database runner when an outcome cannot be written", () => {
       await runner.stop();
     }
   });
+
+  it("does not spend a job's attempts on a database that cannot be used", async () => {
+    const db = await readyDb();
+    const databaseFile = process.env.DATABASE_URL!.replace(/^file:/, "");
+    let runs = 0;
+    const writer = defineJob({
+      name: "writes-under-a-lock",
+      payload: z.object({}),
+      maxAttempts: 1,
+      async perform(_payload, { db: jobDb }) {
+        runs++;
+        const held = runs === 1 ? holdWriteLock(databaseFile) : undefined;
+        try {
+          // A real write: SQLITE_BUSY on the first run (another connection holds the lock).
+          await jobDb.shop.upsert({ where: { shop: "attempts.myshopify.com" }, create: { shop: "attempts.myshopify.com" }, update: {} });
+        } finally {
+          held?.release();
+        }
+        return done;
+      },
+    });
+    const queue = new DbJobQueue(db);
+    const runner = new DbJobRunner(db, queue, new Map([[writer.name, writer as unknown as JobDefinition<unknown>]]), { concurrency: 1, perShopConcurrency: 1, pollIntervalMs: 100 });
+    await queue.enqueue({ name: writer.name, shop: null, payload: {}, maxAttempts: 1 });
+    await runner.start();
+    try {
+      const retrying = await waitFor(async () => db.job.findFirst({ where: { name: writer.name, status: "queued", lastError: { not: null } } }), 10_000);
+      expect(retrying.attempts).toBe(0);
+      expect(retrying.lastError).toMatch(/database is locked|timed out/);
+      const job = await waitFor(async () => {
+        const row = await db.job.findFirst({ where: { name: writer.name } });
+        return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
+      }, 15_000);
+      // With one attempt allowed, it would have failed for good without the exemption.
+      expect(job).toMatchObject({ status: "succeeded", attempts: 1 });
+      expect(runs).toBe(2);
+    } finally {
+      await runner.stop();
+    }
+  });
 });
