@@ -62,6 +62,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Processes killed at random points during ingest and send, FAULT_RUNS runs each (8 by
+          // default); `npm run test:faults`.
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
+          testTimeout: 1_800_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "redis",
           include: ["tests/redis/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],

@@ -15,6 +15,7 @@ import { allocateVariants, finishCampaigns } from "./campaign-progress.server";
 import type { SendDecision, SendFacts } from "./checks";
 import { recoveryIdentities, type RecoveryIdentities } from "./identity-check.server";
 import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
+import { nextRecoveryAt, recoverStuckSends } from "./interrupted-sends.server";
 import { explain, loadWhyContext } from "./why.server";
 
 // Works the due rows of a shop's send ledger. A batch of rows is claimed (scheduled → sending, tagged
@@ -25,7 +26,6 @@ import { explain, loadWhyContext } from "./why.server";
 
 const BATCH = 200;
 const PARALLEL_SENDS = 8;
-const STUCK_AFTER_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 8;
 const DAY = 86_400_000;
 
@@ -48,16 +48,6 @@ export interface DispatchResult {
 }
 
 type Counter = "sent" | "skipped" | "deferred" | "failed";
-
-export async function recoverStuckSends(db: Db, shop: string, now: Date): Promise<number> {
-  // A worker died between claiming and recording: the ESP may or may not have the message. Sending
-  // again with the same idempotency key (and SMTP Message-ID) lets providers and receivers drop it.
-  const { count } = await db.send.updateMany({
-    where: { shop, status: "sending", lockedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
-    data: { status: "scheduled", lockedAt: null, claimedBy: null },
-  });
-  return count;
-}
 
 export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps): Promise<DispatchResult> {
   const now = deps.now?.() ?? new Date();
@@ -116,7 +106,10 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
     orderBy: { scheduledAt: "asc" },
     select: { scheduledAt: true },
   });
-  result.nextDueAt = next?.scheduledAt ?? null;
+  // Rows another (possibly dead) dispatcher holds keep the chain going until they can be recovered.
+  const recovery = await nextRecoveryAt(db, shop);
+  const candidates = [next?.scheduledAt, recovery].filter((at): at is Date => at instanceof Date);
+  result.nextDueAt = candidates.length ? new Date(Math.min(...candidates.map((at) => at.getTime()))) : null;
   return result;
 }
 
