@@ -323,7 +323,10 @@ async function prepare(db: Db, settings: ShopSettings, campaign: Campaign, step:
 }
 
 async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outcome> {
-  const reason = `${error.type}${"reason" in error && error.reason ? `: ${error.reason}` : ""}`;
+  const detail = "reason" in error && error.reason ? `: ${error.reason}` : "status" in error && error.status ? ` (status ${error.status})` : "message" in error && error.message ? `: ${error.message}` : "";
+  const reason = `${error.type}${detail}`;
+  // When the provider failed this row, for the admin's health view (throttling is not a failure).
+  const failedAt = error.type === "rate_limited" ? undefined : new Date();
   switch (error.type) {
     case "invalid_recipient":
       // The provider says the address cannot receive mail: never try it again.
@@ -332,20 +335,20 @@ async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outc
         create: { shop: send.shop, email: send.email, reason: "hard_bounce", source: "send" },
         update: {},
       });
-      return finish(db, send, { status: "failed", lastError: reason }, "failed");
+      return finish(db, send, { status: "failed", lastError: reason, lastErrorAt: failedAt }, "failed");
     case "rejected":
-      return finish(db, send, { status: "failed", lastError: reason }, "failed");
+      return finish(db, send, { status: "failed", lastError: reason, lastErrorAt: failedAt }, "failed");
     case "auth_failed":
       await db.espConnection.updateMany({ where: { shop: send.shop }, data: { status: "failing", lastError: "the provider refused the credentials" } });
-      await retryLater(db, send, reason, 15 * 60_000);
+      await retryLater(db, send, reason, 15 * 60_000, true, failedAt);
       return { counter: "deferred", retryAfterMs: 15 * 60_000 };
     case "rate_limited":
       await retryLater(db, send, reason, error.retryAfterMs, false);
       return { counter: "deferred", retryAfterMs: Math.max(1_000, error.retryAfterMs) };
     default: {
-      if (send.attempts >= MAX_ATTEMPTS) return finish(db, send, { status: "failed", lastError: reason }, "failed");
+      if (send.attempts >= MAX_ATTEMPTS) return finish(db, send, { status: "failed", lastError: reason, lastErrorAt: failedAt }, "failed");
       const delay = Math.min(DAY, 30_000 * 2 ** Math.max(0, send.attempts - 1));
-      await retryLater(db, send, reason, delay);
+      await retryLater(db, send, reason, delay, true, failedAt);
       return { counter: "deferred", retryAfterMs: delay };
     }
   }
@@ -358,7 +361,7 @@ async function release(db: Db, send: Send, lastError?: string): Promise<void> {
   });
 }
 
-async function retryLater(db: Db, send: Send, reason: string, delayMs: number, countsAsAttempt = true): Promise<Outcome> {
+async function retryLater(db: Db, send: Send, reason: string, delayMs: number, countsAsAttempt = true, failedAt?: Date): Promise<Outcome> {
   await db.send.update({
     where: { id: send.id },
     data: {
@@ -366,6 +369,7 @@ async function retryLater(db: Db, send: Send, reason: string, delayMs: number, c
       lockedAt: null,
       claimedBy: null,
       lastError: reason,
+      ...(failedAt && { lastErrorAt: failedAt }),
       scheduledAt: new Date(Date.now() + delayMs),
       ...(countsAsAttempt ? {} : { attempts: { decrement: 1 } }),
     },
@@ -376,7 +380,7 @@ async function retryLater(db: Db, send: Send, reason: string, delayMs: number, c
 async function finish(
   db: Db,
   send: Send,
-  data: { status: string; skipReason?: string; lastError?: string | null; sentAt?: Date; providerMessageId?: string; why?: string },
+  data: { status: string; skipReason?: string; lastError?: string | null; lastErrorAt?: Date; sentAt?: Date; providerMessageId?: string; why?: string },
   counter: Counter,
 ): Promise<Outcome> {
   await db.send.update({ where: { id: send.id }, data: { ...data, lockedAt: null } });
