@@ -5,6 +5,7 @@ import type { Finding } from "~/copy/guardrails";
 import { writeCopy, type Attempt } from "~/copy/write-copy";
 import type { CampaignAngle, CampaignKind, CopyRequest, OfferFact, ProductFact } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
+import { primaryUnavailable } from "~/copy/provenance";
 import { evidenceOf } from "~/opportunities/store.server";
 import { loadShopSettings } from "~/shops/settings.server";
 import { ensureShop } from "~/shops/shops.server";
@@ -119,6 +120,8 @@ export async function buildCampaignFromOpportunity(
   // What worked in this shop's earlier campaigns, as the shop's memory holds it (the learning loop).
   const hints = await generationHints(db, shop);
 
+  // Once the LLM has proved unavailable in this build, the later steps do not wait on it again.
+  let writers = copywriters;
   const content: CampaignContent = { steps: [] };
   const generation: Attempt[][] = [];
   const findings: Finding[] = [];
@@ -143,8 +146,9 @@ export async function buildCampaignFromOpportunity(
       seed: hashSeed(`${opportunity.id}:${step}`),
       ...(goal?.steps[step] && { purpose: goal.steps[step].purpose }),
     };
-    const written = await writeCopy(request, { ...copywriters, context: { allowedHosts: [shop], otherProductTitles: otherTitles } });
+    const written = await writeCopy(request, { ...writers, context: { allowedHosts: [shop], otherProductTitles: otherTitles } });
     generation.push(written.attempts);
+    if (writers.primary && primaryUnavailable(written.attempts)) writers = { fallback: copywriters.fallback };
     findings.push(...written.findings.map((finding) => ({ ...finding, field: `steps[${step}].${finding.field}` })));
     if (!written.draft) {
       findings.push({ rule: "no_draft", severity: "block", message: written.status === "blocked" ? written.reason : "no draft", evidence: "", field: `steps[${step}]` });

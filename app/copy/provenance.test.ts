@@ -28,4 +28,9 @@ describe("copyProvenance", () => {
       reasons: ["it answered with an error (HTTP 500)", "it did not answer in time", "its reply was not usable copy", "it could not be reached (Connection error.)"],
     });
   });
+
+  it("counts the steps written without asking the LLM again once it was down", () => {
+    const generation = [[attempt("openai", "initial", { kind: "timeout" }), attempt("builtin", "fallback")], [attempt("builtin", "fallback")], [attempt("builtin", "fallback")]];
+    expect(copyProvenance(generation)).toEqual({ fallbackSteps: [0, 1, 2], reasons: ["it did not answer in time"] });
+  });
 });

@@ -34,10 +34,16 @@ export function describeCopyError(error: NonNullable<Attempt["error"]>): string 
 export function copyProvenance(generation: AttemptRecord[][]): CopyProvenance {
   const fallbackSteps: number[] = [];
   const reasons = new Set<string>();
+  // After the LLM proved unavailable the builder does not ask it again for the later steps.
+  let skippedFromHere = false;
   for (const [step, attempts] of generation.entries()) {
     const primary = attempts.filter((a) => a.purpose === "initial" || a.purpose === "repair");
-    if (!primary.length) continue;
     const usedFallback = attempts.some((a) => a.purpose === "fallback" || a.purpose === "fallback_repair");
+    if (!primary.length) {
+      if (skippedFromHere && usedFallback) fallbackSteps.push(step);
+      continue;
+    }
+    if (primaryUnavailable(primary)) skippedFromHere = true;
     if (!usedFallback) continue;
     fallbackSteps.push(step);
     for (const attempt of primary) {
@@ -46,4 +52,15 @@ export function copyProvenance(generation: AttemptRecord[][]): CopyProvenance {
     }
   }
   return { fallbackSteps, reasons: [...reasons] };
+}
+
+const UNAVAILABLE: ReadonlySet<string> = new Set(["timeout", "provider_error", "rate_limited", "budget_exhausted"]);
+
+/**
+ * Whether the primary copywriter was unavailable in these attempts (down, timing out, throttled, out
+ * of budget), as opposed to writing something unusable for this step. The builder then writes the
+ * campaign's remaining steps with the fallback at once instead of waiting on the LLM for each.
+ */
+export function primaryUnavailable(attempts: Pick<Attempt, "purpose" | "error">[]): boolean {
+  return attempts.some((a) => (a.purpose === "initial" || a.purpose === "repair") && a.error !== null && UNAVAILABLE.has(a.error.kind));
 }
