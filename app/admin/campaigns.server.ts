@@ -6,7 +6,11 @@ import { campaignPerformance } from "~/campaigns/performance.server";
 import { prepareStep } from "~/campaigns/personalise.server";
 import { allowedTransitions, AWAITING_APPROVAL, type CampaignState } from "~/campaigns/state-machine";
 import type { Finding } from "~/copy/guardrails";
+import { copyProvenance } from "~/copy/provenance";
+import type { Attempt } from "~/copy/write-copy";
 import { adapterForShop } from "~/delivery/connections.server";
+import { describeDelivery } from "~/delivery/delivery-status";
+import { campaignDeliveryFacts } from "~/delivery/delivery-status.server";
 import { campaignLift } from "~/delivery/lift.server";
 import { appLinkKey } from "~/delivery/link-key.server";
 import { env } from "~/env.server";
@@ -68,6 +72,8 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     goal?: { summary: string; timingReasoning: string; steps: Array<{ purpose: string; reasoning: string }> };
   };
   const findings = version ? (JSON.parse(version.findings) as Finding[]) : [];
+  // The generated version's attempts say whether the LLM failed and the built-in copywriter wrote.
+  const generated = await db.campaignVersion.findFirst({ where: { shop, campaignId, number: 1 }, select: { generation: true } });
   return {
     campaign: { ...campaign, plan: undefined, results: JSON.parse(campaign.results) },
     plan,
@@ -81,6 +87,8 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     audience: { reasons: reasons.map((row) => ({ reason: row.reason, count: row._count._all })), excluded: plan.excluded ?? {}, sample: recipients },
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },
+    delivery: describeDelivery(await campaignDeliveryFacts(db, shop, campaignId)),
+    copyProvenance: copyProvenance(generated ? (JSON.parse(generated.generation) as Attempt[][]) : []),
     lift: await campaignLift(db, shop, campaignId),
     // Only once something was sent: the review of what it achieved, against the shop's history.
     performance: sendCounts.some((row) => row.status === "sent") ? await campaignPerformance(db, shop, campaignId) : null,

@@ -28,6 +28,7 @@ import { runCampaignAction } from "~/admin/campaign-actions.server";
 import { editStep } from "~/admin/campaign-edits.server";
 import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.server";
 import { requireShop } from "~/admin/session.server";
+import { CampaignNotices } from "~/components/campaign-notices";
 import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
 import { PerformanceCard } from "~/components/performance-card";
@@ -100,6 +101,7 @@ export default function CampaignReview() {
       <TitleBar title={campaign.title} />
       <BlockStack gap="400">
         {result ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
+        <CampaignNotices delivery={review.delivery} copy={review.copyProvenance} />
         {blocking.length ? (
           <Banner tone="critical" title={`${blocking.length} guardrail finding(s) block approval`}>
             <List>
