@@ -31,12 +31,17 @@ export async function probeDatabase(now = Date.now()): Promise<DatabaseProbe> {
   const url = env().DATABASE_URL;
   const kind = isPostgresUrl(url) ? "postgres" : "sqlite";
   const started = Date.now();
+  let driver: RawDriver;
   try {
-    const driver = await withDeadline(rawDriver(), PROBE_TIMEOUT_MS, "the database");
+    driver = await withDeadline(rawDriver(), PROBE_TIMEOUT_MS, "the database");
     if (driver.kind === "postgres") await withDeadline(driver.pool.query("SELECT 1"), PROBE_TIMEOUT_MS, "the database");
-    else sqliteLockProbe(driver);
+    else driver.connection().prepare("SELECT 1").get();
   } catch (error) {
     return { ok: false, kind, reason: `unreachable: ${describeDatabaseError(error)}` };
+  }
+  if (driver.kind === "sqlite") {
+    const locked = sqliteLockProbe(driver);
+    if (locked) return { ok: false, kind, reason: `cannot be written: another connection holds the write lock (${locked})` };
   }
   const latencyMs = Date.now() - started;
   const failing = failingWrites(now);
@@ -47,19 +52,19 @@ export async function probeDatabase(now = Date.now()): Promise<DatabaseProbe> {
 /**
  * In WAL mode a read works while another connection holds the write lock, so take the lock for a
  * moment (BEGIN IMMEDIATE, then ROLLBACK: nothing is written). Skipped while this connection has a
- * transaction open: then the lock is ours.
+ * transaction open: then the lock is ours. Returns the error when the lock is held elsewhere.
  */
-function sqliteLockProbe(driver: Extract<RawDriver, { kind: "sqlite" }>): void {
+function sqliteLockProbe(driver: Extract<RawDriver, { kind: "sqlite" }>): string | null {
   const connection = driver.connection();
-  connection.prepare("SELECT 1").get();
-  if (connection.inTransaction) return;
+  if (connection.inTransaction) return null;
   const previous = connection.pragma("busy_timeout", { simple: true }) as number;
   connection.pragma(`busy_timeout = ${LOCK_PROBE_WAIT_MS}`);
   try {
     connection.exec("BEGIN IMMEDIATE");
     connection.exec("ROLLBACK");
+    return null;
   } catch (error) {
-    throw new Error(`the write lock is held by another connection (${describeDatabaseError(error)})`);
+    return describeDatabaseError(error);
   } finally {
     connection.pragma(`busy_timeout = ${previous}`);
   }

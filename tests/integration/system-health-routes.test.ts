@@ -98,7 +98,7 @@ describe("System health on the home page", () => {
     try {
       const { tone, lines } = await health(troubled);
       expect(tone).toBe("critical");
-      expect(line(lines, "database")).toMatchObject({ tone: "critical", summary: expect.stringContaining("write lock is held by another connection") });
+      expect(line(lines, "database")).toMatchObject({ tone: "critical", summary: expect.stringContaining("another connection holds the write lock") });
       const healthz = await fetch(`${server.url}/healthz`);
       expect(healthz.status).toBe(503);
     } finally {
