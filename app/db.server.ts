@@ -54,7 +54,7 @@ const INTAKE_QUERY_TIMEOUT_MS = 3_000;
  * waits synchronously, so the whole process (webhooks, admin, jobs) stands still meanwhile: keep it
  * short. Only something outside the app (an operator's shell, a backup tool's checkpoint) holds the
  * lock; the app itself has one connection. A locked write fails fast: a webhook gets a 503 (Shopify
- * redelivers), a job retries. ADR 016.
+ * redelivers), a job retries. ADR 018.
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 1_000;
 

@@ -84,7 +84,7 @@ export async function receiveWebhook(request: Request, pathTopic: string, deps: 
     });
   } catch (error) {
     // Not recorded (database locked, full or unreachable): a 200 now would lose the delivery, a 503
-    // makes Shopify send it again (ADR 016). The transaction rolled back, so nothing is half-written.
+    // makes Shopify send it again (ADR 018). The transaction rolled back, so nothing is half-written.
     noteWriteFailed(error);
     log.warn("webhook not recorded, answered 503", { shop, topic, error: describeDatabaseError(error) });
     return new Response(null, { status: 503, headers: { "Retry-After": "5" } });

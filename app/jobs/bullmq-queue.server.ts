@@ -37,7 +37,7 @@ export class BullJobQueue implements JobQueue {
   constructor(connection: ConnectionOptions, prefix = "cp") {
     // Enqueueing fails at once while Redis is unreachable instead of waiting in ioredis's offline
     // queue for a reconnection (BullMQ's "failing fast when Redis is down" pattern): a webhook is
-    // acknowledged from the inbox and the sweep enqueues it later (ADR 016).
+    // acknowledged from the inbox and the sweep enqueues it later (ADR 018).
     this.queue = new Queue<BullPayload>(QUEUE_NAME, { connection: { ...connection, enableOfflineQueue: false }, prefix });
     // Connection errors are reported by the callers that meet them; without a listener an EventEmitter
     // "error" would be thrown.

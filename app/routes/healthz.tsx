@@ -1,7 +1,7 @@
 import { probeDatabase } from "~/health/database-probe.server";
 
 // For load balancers and the deployment guide: 200 when the process answers and the database can be
-// reached and written; 503 with the reason otherwise (ADR 016).
+// reached and written; 503 with the reason otherwise (ADR 018).
 export async function loader() {
   const probe = await probeDatabase();
   const headers = { "Content-Type": "text/plain", "Cache-Control": "no-store" };

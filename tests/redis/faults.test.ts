@@ -9,7 +9,7 @@ import { waitFor } from "../support/wait";
 
 // Scale mode with Redis going away: the web process and the worker reach Redis through a TCP proxy
 // that refuses or black-holes connections on demand. While Redis is gone, webhooks are still
-// acknowledged (the inbox row is the durable record; ADR 005, 016) and nothing is lost: once Redis
+// acknowledged (the inbox row is the durable record; ADR 005, 018) and nothing is lost: once Redis
 // is back the worker reconnects, the sweep enqueues what could not be enqueued, and every delivery
 // is applied exactly once. Fails, never skips, without Redis.
 
