@@ -27,6 +27,7 @@ import { explain, loadWhyContext } from "./why.server";
 const BATCH = 200;
 const PARALLEL_SENDS = 8;
 const MAX_ATTEMPTS = 8;
+const MAX_RETRY_PAUSE_MS = 3_600_000;
 const DAY = 86_400_000;
 
 export interface DispatchDeps {
@@ -346,8 +347,17 @@ async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outc
       await retryLater(db, send, reason, error.retryAfterMs, false);
       return { counter: "deferred", retryAfterMs: Math.max(1_000, error.retryAfterMs) };
     default: {
-      if (send.attempts >= MAX_ATTEMPTS) return finish(db, send, { status: "failed", lastError: reason, lastErrorAt: failedAt }, "failed");
-      const delay = Math.min(DAY, 30_000 * 2 ** Math.max(0, send.attempts - 1));
+      // Provider down or unreachable: try again with growing pauses (at most an hour, so sending
+      // resumes soon after it recovers) for as long as the message is still worth sending: until its
+      // send window closes, or MAX_ATTEMPTS tries for a row without one. A long outage must not
+      // fail messages that would go out fine an hour later.
+      const delay = Math.min(MAX_RETRY_PAUSE_MS, 30_000 * 2 ** Math.max(0, send.attempts - 1));
+      const nextTry = Date.now() + delay;
+      const worthTrying = send.windowEndsAt ? nextTry <= send.windowEndsAt.getTime() : send.attempts < MAX_ATTEMPTS;
+      if (!worthTrying) {
+        const why = send.windowEndsAt ? `${reason}; still failing when the send window closed` : reason;
+        return finish(db, send, { status: "failed", lastError: why, lastErrorAt: failedAt }, "failed");
+      }
       await retryLater(db, send, reason, delay, true, failedAt);
       return { counter: "deferred", retryAfterMs: delay };
     }

@@ -121,6 +121,33 @@ describe("SMTP relay down", () => {
   });
 });
 
+describe("a long outage", () => {
+  it("keeps trying past the usual attempts while the send window is open, at most an hour apart; fails only once it closes", async () => {
+    const shop = "esp-long.myshopify.com";
+    await seedSendingShop(db, shop, RECIPIENTS);
+    await connectSmtp(db, shop, proxy.port);
+    const campaignId = await scheduledCampaign(db, shop);
+    const rows = await db.send.findMany({ where: { campaignId, step: 0 }, orderBy: { email: "asc" } });
+    const open = rows.slice(0, 3).map((row) => row.id);
+    // Ten tries behind them already (about 4 hours of outage); half the rows' windows close in a minute.
+    await db.send.updateMany({ where: { campaignId, step: 0 }, data: { attempts: 10 } });
+    await db.send.updateMany({ where: { id: { in: open } }, data: { windowEndsAt: new Date(Date.now() + 10 * 3_600_000) } });
+    await db.send.updateMany({ where: { campaignId, step: 0, id: { notIn: open } }, data: { windowEndsAt: new Date(Date.now() + 60_000) } });
+    await proxy.setMode("refuse");
+    await run(shop, (await adapterForShop(db, shop, { timeoutMs: 2_000 }))!, new Date());
+    const after = await db.send.findMany({ where: { campaignId, step: 0 } });
+    for (const row of after) {
+      if (open.includes(row.id)) {
+        expect(row.status).toBe("scheduled");
+        expect(row.scheduledAt.getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);
+        expect(row.scheduledAt.getTime() - Date.now()).toBeGreaterThan(3_500_000);
+      } else {
+        expect(row).toMatchObject({ status: "failed", lastError: expect.stringContaining("still failing when the send window closed") });
+      }
+    }
+  });
+});
+
 describe("HTTP provider down (Postmark API answering 503)", () => {
   let fake: FakeProvider;
   let down = true;
