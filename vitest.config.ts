@@ -2,6 +2,9 @@ import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
 const app = fileURLToPath(new URL("./app", import.meta.url));
+// Fault tests of one database's own mechanisms (SQLite's write lock and disk, PostgreSQL's network)
+// are named *.sqlite.test.ts / *.postgres.test.ts and run with that database only.
+const otherDatabase = process.env.TEST_DATABASE === "postgres" ? "sqlite" : "postgres";
 
 // `unit` is pure code with no I/O; `db` runs against a real, migrated database per test file (SQLite
 // by default, PostgreSQL with TEST_DATABASE=postgres; see tests/setup/); `redis` needs a real Redis.
@@ -23,6 +26,7 @@ export default defineConfig({
         test: {
           name: "db",
           include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
+          exclude: [`**/*.${otherDatabase}.test.ts`, "node_modules/**"],
           globalSetup: ["tests/setup/global-db.ts"],
           setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
           testTimeout: 30_000,
@@ -49,6 +53,19 @@ export default defineConfig({
           // default); `npm run test:fuzz`.
           name: "fuzz",
           include: ["tests/fuzz/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-db.ts"],
+          setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
+          testTimeout: 1_800_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Processes killed at random points during ingest and send, FAULT_RUNS runs each (8 by
+          // default); `npm run test:faults`.
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
           globalSetup: ["tests/setup/global-db.ts"],
           setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
           testTimeout: 1_800_000,

@@ -44,6 +44,20 @@ export interface DbWithDriver {
   driver: RawDriver;
 }
 
+// Without these, a connection attempt to an unreachable server (a dropped network, a frozen host)
+// waits for ever and so does the request that needs it; keep-alive notices dead idle connections.
+const POSTGRES_CONNECT = { connectionTimeoutMillis: 3_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+const INTAKE_QUERY_TIMEOUT_MS = 3_000;
+
+/**
+ * How long a statement waits for another connection's write lock before SQLITE_BUSY. better-sqlite3
+ * waits synchronously, so the whole process (webhooks, admin, jobs) stands still meanwhile: keep it
+ * short. Only something outside the app (an operator's shell, a backup tool's checkpoint) holds the
+ * lock; the app itself has one connection. A locked write fails fast: a webhook gets a 503 (Shopify
+ * redelivers), a job retries. ADR 019.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 1_000;
+
 // Prisma fixes the provider in a generated client, so PostgreSQL uses a second client generated from
 // the derived schema (scripts/db.mjs). Its model API is identical; the cast keeps one type (ADR 002).
 export function createDb(url: string): DbWithDriver {
@@ -51,8 +65,10 @@ export function createDb(url: string): DbWithDriver {
     const require = createRequire(import.meta.url);
     const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof AdapterPg;
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as Db;
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10, ...POSTGRES_CONNECT }) }) as Db;
+    // The webhook acknowledgement's pool answers within Shopify's 5 s or not at all: a query that
+    // cannot finish in time fails, so the delivery gets a 503 and Shopify sends it again.
+    const pool = new pg.Pool({ connectionString: url, max: 4, ...POSTGRES_CONNECT, query_timeout: INTAKE_QUERY_TIMEOUT_MS });
     // An idle client whose server connection dies (restart, failover) is reported here; the pool
     // replaces it on next use, so this is a warning, not a crash (node-postgres needs the listener).
     pool.on("error", (error) => log.warn("database pool: idle connection lost", { error: error.message }));
@@ -77,7 +93,7 @@ export async function prepareDb(db: Db, url: string): Promise<void> {
   if (isPostgresUrl(url)) return;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
 }
 
 declare global {

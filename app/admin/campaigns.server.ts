@@ -8,7 +8,11 @@ import { prepareStep } from "~/campaigns/personalise.server";
 import { storedSegmentationSchema } from "~/campaigns/segments";
 import { allowedTransitions, AWAITING_APPROVAL, type CampaignState } from "~/campaigns/state-machine";
 import type { Finding } from "~/copy/guardrails";
+import { copyProvenance } from "~/copy/provenance";
+import type { Attempt } from "~/copy/write-copy";
 import { adapterForShop } from "~/delivery/connections.server";
+import { describeDelivery } from "~/delivery/delivery-status";
+import { campaignDeliveryFacts } from "~/delivery/delivery-status.server";
 import { campaignLift } from "~/delivery/lift.server";
 import { appLinkKey } from "~/delivery/link-key.server";
 import { env } from "~/env.server";
@@ -75,6 +79,8 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
   // Segments with their own copy (ADR 018); plans stored before segments have none.
   const segmentation = storedSegmentationSchema.catch({ note: "", segments: [] }).parse((JSON.parse(campaign.plan) as { segmentation?: unknown }).segmentation ?? {});
   const segmentNames = new Map(segmentation.segments.map((segment) => [segment.id, segment.interest]));
+  // The generated version's attempts say whether the LLM failed and the built-in copywriter wrote.
+  const generated = await db.campaignVersion.findFirst({ where: { shop, campaignId, number: 1 }, select: { generation: true } });
   return {
     campaign: { ...campaign, plan: undefined, results: JSON.parse(campaign.results) },
     plan,
@@ -99,6 +105,8 @@ export async function campaignReview(db: Db, shop: string, campaignId: string) {
     },
     sends: Object.fromEntries(sendCounts.map((row) => [row.status, row._count._all])),
     attributed: { revenue: attributed._sum.revenue ?? 0, orders: attributed._count },
+    delivery: describeDelivery(await campaignDeliveryFacts(db, shop, campaignId)),
+    copyProvenance: copyProvenance(generated ? (JSON.parse(generated.generation) as Attempt[][]) : []),
     lift: await campaignLift(db, shop, campaignId),
     // Only once something was sent: the review of what it achieved, against the shop's history.
     performance: sendCounts.some((row) => row.status === "sent") ? await campaignPerformance(db, shop, campaignId) : null,

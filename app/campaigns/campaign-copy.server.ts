@@ -1,6 +1,7 @@
 import type { Opportunity } from "@prisma/client";
 import type { Db } from "~/db.server";
 import type { Finding } from "~/copy/guardrails";
+import { primaryUnavailable } from "~/copy/provenance";
 import { writeCopy, type Attempt } from "~/copy/write-copy";
 import type { CampaignAngle, CampaignKind, CopyRequest, CopySegment, OfferFact, ProductFact } from "~/copy/types";
 import type { Copywriters } from "~/copy/copywriters.server";
@@ -138,6 +139,8 @@ export async function writeCampaignCopy(db: Db, input: CopyInput): Promise<Writt
     audiences.push({ id: segment.id, products, summary, segment: { interest: segment.interest, description: segment.description, tone: segment.tone }, others: await otherTitles(db, shop, products) });
   }
 
+  // Once the LLM has proved unavailable in this build, the later drafts do not wait on it again.
+  let writers = input.copywriters;
   const content: CampaignContent = { steps: [] };
   const generation: Attempt[][] = [];
   const findings: Finding[] = [];
@@ -168,8 +171,9 @@ export async function writeCampaignCopy(db: Db, input: CopyInput): Promise<Writt
         ...(input.goal?.steps[step] && { purpose: input.goal.steps[step].purpose }),
         ...(target.segment && { segment: target.segment }),
       };
-      const written = await writeCopy(request, { ...input.copywriters, context: { allowedHosts: [shop], otherProductTitles: target.others } });
+      const written = await writeCopy(request, { ...writers, context: { allowedHosts: [shop], otherProductTitles: target.others } });
       attempts.push(...written.attempts);
+      if (writers.primary && primaryUnavailable(written.attempts)) writers = { fallback: input.copywriters.fallback };
       const field = target.id ? `steps[${step}].segments.${target.id}` : `steps[${step}]`;
       findings.push(...written.findings.map((finding) => ({ ...finding, field: `${field}.${finding.field}` })));
       if (!written.draft) {

@@ -16,6 +16,7 @@ import type { SendDecision, SendFacts } from "./checks";
 import { recoveryIdentities, type RecoveryIdentities } from "./identity-check.server";
 import { standingAlertRequests } from "./alert-requests.server";
 import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
+import { nextRecoveryAt, recoverStuckSends } from "./interrupted-sends.server";
 import { explain, loadWhyContext } from "./why.server";
 
 // Works the due rows of a shop's send ledger. A batch of rows is claimed (scheduled → sending, tagged
@@ -26,8 +27,8 @@ import { explain, loadWhyContext } from "./why.server";
 
 const BATCH = 200;
 const PARALLEL_SENDS = 8;
-const STUCK_AFTER_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 8;
+const MAX_RETRY_PAUSE_MS = 3_600_000;
 const DAY = 86_400_000;
 
 export interface DispatchDeps {
@@ -49,16 +50,6 @@ export interface DispatchResult {
 }
 
 type Counter = "sent" | "skipped" | "deferred" | "failed";
-
-export async function recoverStuckSends(db: Db, shop: string, now: Date): Promise<number> {
-  // A worker died between claiming and recording: the ESP may or may not have the message. Sending
-  // again with the same idempotency key (and SMTP Message-ID) lets providers and receivers drop it.
-  const { count } = await db.send.updateMany({
-    where: { shop, status: "sending", lockedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } },
-    data: { status: "scheduled", lockedAt: null, claimedBy: null },
-  });
-  return count;
-}
 
 export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps): Promise<DispatchResult> {
   const now = deps.now?.() ?? new Date();
@@ -117,7 +108,10 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
     orderBy: { scheduledAt: "asc" },
     select: { scheduledAt: true },
   });
-  result.nextDueAt = next?.scheduledAt ?? null;
+  // Rows another (possibly dead) dispatcher holds keep the chain going until they can be recovered.
+  const recovery = await nextRecoveryAt(db, shop);
+  const candidates = [next?.scheduledAt, recovery].filter((at): at is Date => at instanceof Date);
+  result.nextDueAt = candidates.length ? new Date(Math.min(...candidates.map((at) => at.getTime()))) : null;
   return result;
 }
 
@@ -333,7 +327,10 @@ async function prepare(db: Db, settings: ShopSettings, campaign: Campaign, step:
 }
 
 async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outcome> {
-  const reason = `${error.type}${"reason" in error && error.reason ? `: ${error.reason}` : ""}`;
+  const detail = "reason" in error && error.reason ? `: ${error.reason}` : "status" in error && error.status ? ` (status ${error.status})` : "message" in error && error.message ? `: ${error.message}` : "";
+  const reason = `${error.type}${detail}`;
+  // When the provider failed this row, for the admin's health view (throttling is not a failure).
+  const failedAt = error.type === "rate_limited" ? undefined : new Date();
   switch (error.type) {
     case "invalid_recipient":
       // The provider says the address cannot receive mail: never try it again.
@@ -342,20 +339,29 @@ async function handleEspError(db: Db, send: Send, error: EspError): Promise<Outc
         create: { shop: send.shop, email: send.email, reason: "hard_bounce", source: "send" },
         update: {},
       });
-      return finish(db, send, { status: "failed", lastError: reason }, "failed");
+      return finish(db, send, { status: "failed", lastError: reason, lastErrorAt: failedAt }, "failed");
     case "rejected":
-      return finish(db, send, { status: "failed", lastError: reason }, "failed");
+      return finish(db, send, { status: "failed", lastError: reason, lastErrorAt: failedAt }, "failed");
     case "auth_failed":
       await db.espConnection.updateMany({ where: { shop: send.shop }, data: { status: "failing", lastError: "the provider refused the credentials" } });
-      await retryLater(db, send, reason, 15 * 60_000);
+      await retryLater(db, send, reason, 15 * 60_000, true, failedAt);
       return { counter: "deferred", retryAfterMs: 15 * 60_000 };
     case "rate_limited":
       await retryLater(db, send, reason, error.retryAfterMs, false);
       return { counter: "deferred", retryAfterMs: Math.max(1_000, error.retryAfterMs) };
     default: {
-      if (send.attempts >= MAX_ATTEMPTS) return finish(db, send, { status: "failed", lastError: reason }, "failed");
-      const delay = Math.min(DAY, 30_000 * 2 ** Math.max(0, send.attempts - 1));
-      await retryLater(db, send, reason, delay);
+      // Provider down or unreachable: try again with growing pauses (at most an hour, so sending
+      // resumes soon after it recovers) for as long as the message is still worth sending: until its
+      // send window closes, or MAX_ATTEMPTS tries for a row without one. A long outage must not
+      // fail messages that would go out fine an hour later.
+      const delay = Math.min(MAX_RETRY_PAUSE_MS, 30_000 * 2 ** Math.max(0, send.attempts - 1));
+      const nextTry = Date.now() + delay;
+      const worthTrying = send.windowEndsAt ? nextTry <= send.windowEndsAt.getTime() : send.attempts < MAX_ATTEMPTS;
+      if (!worthTrying) {
+        const why = send.windowEndsAt ? `${reason}; still failing when the send window closed` : reason;
+        return finish(db, send, { status: "failed", lastError: why, lastErrorAt: failedAt }, "failed");
+      }
+      await retryLater(db, send, reason, delay, true, failedAt);
       return { counter: "deferred", retryAfterMs: delay };
     }
   }
@@ -368,7 +374,7 @@ async function release(db: Db, send: Send, lastError?: string): Promise<void> {
   });
 }
 
-async function retryLater(db: Db, send: Send, reason: string, delayMs: number, countsAsAttempt = true): Promise<Outcome> {
+async function retryLater(db: Db, send: Send, reason: string, delayMs: number, countsAsAttempt = true, failedAt?: Date): Promise<Outcome> {
   await db.send.update({
     where: { id: send.id },
     data: {
@@ -376,6 +382,7 @@ async function retryLater(db: Db, send: Send, reason: string, delayMs: number, c
       lockedAt: null,
       claimedBy: null,
       lastError: reason,
+      ...(failedAt && { lastErrorAt: failedAt }),
       scheduledAt: new Date(Date.now() + delayMs),
       ...(countsAsAttempt ? {} : { attempts: { decrement: 1 } }),
     },
@@ -386,7 +393,7 @@ async function retryLater(db: Db, send: Send, reason: string, delayMs: number, c
 async function finish(
   db: Db,
   send: Send,
-  data: { status: string; skipReason?: string; lastError?: string | null; sentAt?: Date; providerMessageId?: string; why?: string },
+  data: { status: string; skipReason?: string; lastError?: string | null; lastErrorAt?: Date; sentAt?: Date; providerMessageId?: string; why?: string },
   counter: Counter,
 ): Promise<Outcome> {
   await db.send.update({ where: { id: send.id }, data: { ...data, lockedAt: null } });

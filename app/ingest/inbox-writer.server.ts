@@ -50,6 +50,8 @@ type Pending = { row: InboxRow; job: JobRow | null; resolve: (result: InsertResu
 class SqliteInboxWriter {
   private pending: Pending[] = [];
   private scheduled = false;
+  private failingUntil = 0;
+  private lastFailure: unknown;
   private readonly writeBatch: (batch: Pending[]) => InsertResult[];
 
   constructor(private readonly connection: BetterSqlite3.Database) {
@@ -90,14 +92,32 @@ class SqliteInboxWriter {
     const batch = this.pending;
     this.pending = [];
     this.scheduled = false;
+    // Shortly after a failed write (locked, disk full) answer at once instead of trying again: each
+    // try holds the whole process for the busy timeout, and deliveries arriving one by one would
+    // each wait their turn past Shopify's 5 s. Shopify redelivers what gets a 503.
+    if (Date.now() < this.failingUntil) {
+      for (const pending of batch) pending.reject(this.lastFailure);
+      return;
+    }
+    const busyTimeout = this.connection.pragma("busy_timeout", { simple: true }) as number;
+    this.connection.pragma(`busy_timeout = ${INTAKE_BUSY_TIMEOUT_MS}`);
     try {
       const results = this.writeBatch(batch);
       batch.forEach((pending, i) => pending.resolve(results[i]));
     } catch (error) {
+      this.failingUntil = Date.now() + FAIL_FAST_MS;
+      this.lastFailure = error;
       for (const pending of batch) pending.reject(error);
+    } finally {
+      this.connection.pragma(`busy_timeout = ${busyTimeout}`);
     }
   }
 }
+
+/** The acknowledgement's wait for a write lock held elsewhere (the process stands still meanwhile). */
+const INTAKE_BUSY_TIMEOUT_MS = 250;
+/** After a failed write, deliveries are refused without trying for this long. */
+const FAIL_FAST_MS = 500;
 
 const writers = new WeakMap<BetterSqlite3.Database, SqliteInboxWriter>();
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, RawDriver } from "~/db.server";
 import type { JobQueue } from "~/jobs/types";
+import { errorMessage, log } from "~/lib/logger.server";
 import { insertDelivery } from "./inbox-writer.server";
 import { PROCESS_WEBHOOK, processWebhookKey } from "./process-webhook.server";
 
@@ -57,20 +58,46 @@ export async function recordDelivery(driver: RawDriver, queue: JobQueue, deliver
   );
   if (result.inserted) {
     if (jobInSameWrite) queue.notify?.();
-    else if (!rejected) await enqueueProcessing(queue, delivery.shop, id);
+    else if (!rejected) await enqueueAfterRecording(queue, delivery.shop, id);
     return "recorded";
   }
-  if (result.existing?.status === "received") await enqueueProcessing(queue, delivery.shop, result.existing.id);
+  if (result.existing?.status === "received") await enqueueAfterRecording(queue, delivery.shop, result.existing.id);
   return "duplicate";
 }
 
-async function enqueueProcessing(queue: JobQueue, shop: string, webhookEventId: string): Promise<void> {
+/** How long the acknowledgement waits for the queue (Redis) before leaving the job to the sweep. */
+const ENQUEUE_WAIT_MS = 2_000;
+
+/**
+ * The delivery is in the inbox, which is the durable record (ADR 005): if the queue cannot take the
+ * job now (Redis down or slow), the delivery is still acknowledged and `requeueStuckDeliveries`
+ * enqueues it once the queue is back. Failing the webhook instead would only make Shopify send a
+ * duplicate that meets the same queue.
+ */
+async function enqueueAfterRecording(queue: JobQueue, shop: string, webhookEventId: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      enqueueProcessing(queue, shop, webhookEventId),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ENQUEUE_WAIT_MS} ms`)), ENQUEUE_WAIT_MS);
+      }),
+    ]);
+  } catch (error) {
+    log.warn("webhook recorded but not enqueued; the sweep will enqueue it", { shop, webhookEventId, error: errorMessage(error) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function enqueueProcessing(queue: JobQueue, shop: string, webhookEventId: string, restartFinished = false): Promise<void> {
   await queue.enqueue({
     name: PROCESS_WEBHOOK,
     shop,
     payload: { webhookEventId },
     key: processWebhookKey(webhookEventId),
     maxAttempts: PROCESS_ATTEMPTS,
+    restartFinished,
   });
 }
 
@@ -85,6 +112,8 @@ export async function requeueStuckDeliveries(db: Db, queue: JobQueue, olderThanM
     orderBy: { receivedAt: "asc" },
     take: 1_000,
   });
-  for (const event of stuck) await enqueueProcessing(queue, event.shop, event.id);
+  // A job that ended without settling its delivery (it gave up while the database could not record
+  // that, say) is started again; one still waiting or running is left alone.
+  for (const event of stuck) await enqueueProcessing(queue, event.shop, event.id, true);
   return stuck.length;
 }

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { describeDatabaseError } from "~/health/database-errors";
+import { noteWriteFailed, noteWriteSucceeded } from "~/health/database-writes.server";
 import { readBodyWithLimit } from "~/lib/http.server";
+import { log } from "~/lib/logger.server";
 import type { RawDriver } from "~/db.server";
 import type { JobQueue } from "~/jobs/types";
 import { recordDelivery } from "./inbox.server";
@@ -68,15 +71,24 @@ export async function receiveWebhook(request: Request, pathTopic: string, deps: 
   if (topic !== pathTopic) return empty(400);
   if (!isWebhookTopic(topic)) return empty(404);
 
-  await recordDelivery(deps.driver, deps.queue, {
-    shop,
-    topic,
-    webhookId: headers.data.webhookId,
-    eventId: headers.data.eventId,
-    triggeredAt: headers.data.triggeredAt,
-    apiVersion: request.headers.get("x-shopify-api-version") ?? "",
-    payload: raw,
-    rejectedBecause,
-  });
+  try {
+    await recordDelivery(deps.driver, deps.queue, {
+      shop,
+      topic,
+      webhookId: headers.data.webhookId,
+      eventId: headers.data.eventId,
+      triggeredAt: headers.data.triggeredAt,
+      apiVersion: request.headers.get("x-shopify-api-version") ?? "",
+      payload: raw,
+      rejectedBecause,
+    });
+  } catch (error) {
+    // Not recorded (database locked, full or unreachable): a 200 now would lose the delivery, a 503
+    // makes Shopify send it again (ADR 019). The transaction rolled back, so nothing is half-written.
+    noteWriteFailed(error);
+    log.warn("webhook not recorded, answered 503", { shop, topic, error: describeDatabaseError(error) });
+    return new Response(null, { status: 503, headers: { "Retry-After": "5" } });
+  }
+  noteWriteSucceeded();
   return empty(200);
 }

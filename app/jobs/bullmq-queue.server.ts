@@ -1,9 +1,10 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
+import { isDatabaseUnavailable } from "~/health/database-errors";
 import { errorMessage, log } from "~/lib/logger.server";
 import { retryDelayMs } from "./backoff";
-import type { JobDefinition, JobOutcome, JobQueue, JobRequest } from "./types";
+import { UNAVAILABLE_RETRY_MS, type JobDefinition, type JobOutcome, type JobQueue, type JobRequest } from "./types";
 
 // Scale mode: BullMQ on Redis, worked by `npm run worker` processes (ADR 005). BullMQ's open-source
 // edition has no per-group concurrency, so a per-shop limit is a Redis sorted-set semaphore whose
@@ -34,12 +35,23 @@ export class BullJobQueue implements JobQueue {
   readonly queue: Queue<BullPayload>;
 
   constructor(connection: ConnectionOptions, prefix = "cp") {
-    this.queue = new Queue<BullPayload>(QUEUE_NAME, { connection, prefix });
+    // Enqueueing fails at once while Redis is unreachable instead of waiting in ioredis's offline
+    // queue for a reconnection (BullMQ's "failing fast when Redis is down" pattern): a webhook is
+    // acknowledged from the inbox and the sweep enqueues it later (ADR 019).
+    this.queue = new Queue<BullPayload>(QUEUE_NAME, { connection: { ...connection, enableOfflineQueue: false }, prefix });
+    // Connection errors are reported by the callers that meet them; without a listener an EventEmitter
+    // "error" would be thrown.
+    this.queue.on("error", (error) => log.warn("queue: Redis connection error", { error: errorMessage(error) }));
   }
 
   async enqueue(job: JobRequest): Promise<{ enqueued: boolean }> {
     const jobId = job.key ? safeJobId(job.key) : undefined;
-    if (jobId && (await this.queue.getJob(jobId))) return { enqueued: false };
+    const existing = jobId ? await this.queue.getJob(jobId) : undefined;
+    if (existing) {
+      const finished = job.restartFinished && ((await existing.isFailed()) || (await existing.isCompleted()));
+      if (!finished) return { enqueued: false };
+      await existing.remove();
+    }
     await this.queue.add(
       job.name,
       { shop: job.shop, payload: job.payload ?? {} },
@@ -142,11 +154,18 @@ export function startBullWorker(
           ? await definition.perform(parsed.data, context)
           : { status: "fail", reason: `invalid payload: ${parsed.error.issues[0]?.message}` };
       } catch (error) {
-        outcome = { status: "retry", reason: errorMessage(error) };
+        outcome = isDatabaseUnavailable(error)
+          ? { status: "retry", reason: errorMessage(error), delayMs: UNAVAILABLE_RETRY_MS, countsAsAttempt: false }
+          : { status: "retry", reason: errorMessage(error) };
       } finally {
         await client.zrem(slotKey, slotMember);
       }
       if (outcome.status === "done") return;
+      if (outcome.status === "retry" && outcome.countsAsAttempt === false) {
+        // The database was unavailable: come back later without spending an attempt.
+        await job.moveToDelayed(Date.now() + (outcome.delayMs ?? UNAVAILABLE_RETRY_MS), token);
+        throw new DelayedError();
+      }
       const givingUp = outcome.status === "fail" || attempt >= maxAttempts;
       if (givingUp) {
         if (definition.onGiveUp && parsed.success) {

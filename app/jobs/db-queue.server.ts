@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Job } from "@prisma/client";
 import { type Db, isUniqueViolation } from "~/db.server";
+import { isDatabaseUnavailable } from "~/health/database-errors";
+import { noteWriteFailed, noteWriteSucceeded } from "~/health/database-writes.server";
 import { errorMessage, log } from "~/lib/logger.server";
 import { retryDelayMs } from "./backoff";
-import type { JobDefinition, JobOutcome, JobQueue, JobRequest } from "./types";
+import { UNAVAILABLE_RETRY_MS, type JobDefinition, type JobOutcome, type JobQueue, type JobRequest } from "./types";
 
 // The default queue: jobs are rows in the Job table, worked by a runner inside the web process.
 // Rows survive restarts; a job that was running when the process died is taken up again (its lease
@@ -28,8 +30,13 @@ export class DbJobQueue implements JobQueue {
         },
       });
     } catch (error) {
-      if (isUniqueViolation(error)) return { enqueued: false };
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      if (!job.restartFinished || !job.key) return { enqueued: false };
+      const { count } = await this.db.job.updateMany({
+        where: { key: job.key, status: { in: ["failed", "succeeded"] } },
+        data: { status: "queued", attempts: 0, runAt: job.runAt ?? new Date(), lockedAt: null, lockedBy: null, finishedAt: null },
+      });
+      if (count === 0) return { enqueued: false };
     }
     this.notify();
     return { enqueued: true };
@@ -66,6 +73,7 @@ export interface RunnerOptions {
 }
 
 const BUSY_PAUSE_MS = 50;
+const MAX_CLAIM_BACKOFF_MS = 30_000;
 
 export class DbJobRunner {
   private readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -77,6 +85,7 @@ export class DbJobRunner {
   private unsubscribe: (() => void) | undefined;
   private lastMaintenance = 0;
   private lastLeaseCheck = 0;
+  private reclaimAllPending = false;
 
   constructor(
     private readonly db: Db,
@@ -92,7 +101,15 @@ export class DbJobRunner {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    await this.reclaimOrphans(this.options.reclaimAllOnStart ?? false);
+    try {
+      await this.reclaimOrphans(this.options.reclaimAllOnStart ?? false);
+    } catch (error) {
+      // The database is locked, full or down at boot: start anyway (the web side answers 503s) and
+      // take the orphans back on the first turn of the loop that reaches it.
+      this.reclaimAllPending = this.options.reclaimAllOnStart ?? false;
+      noteWriteFailed(error);
+      log.error("job runner: database unavailable at start", { error: errorMessage(error) });
+    }
     this.unsubscribe = this.queue.onEnqueue(() => this.wakeUp?.());
     this.loopDone = this.loop();
   }
@@ -117,16 +134,28 @@ export class DbJobRunner {
 
   private async loop(): Promise<void> {
     const pollMs = Math.min(this.options.pollIntervalMs ?? 1_000, this.leaseMs / 3);
+    let failures = 0;
     while (!this.stopped) {
       try {
+        if (this.reclaimAllPending) {
+          await this.reclaimOrphans(true);
+          this.reclaimAllPending = false;
+        }
         await this.maybeMaintain();
         const claimed = await this.claimAndStart();
+        if (failures > 0) log.info("job runner: database reachable again", { afterFailures: failures });
+        failures = 0;
         if (claimed > 0 && this.running.size < this.options.concurrency) continue;
       } catch (error) {
-        log.error("job runner: claim failed", { error: errorMessage(error) });
+        // Database locked, full or down: back off (each try can hold the process for the busy
+        // timeout on SQLite), log the first failure as an error and the rest as warnings.
+        failures++;
+        noteWriteFailed(error);
+        (failures === 1 ? log.error : log.warn)("job runner: claim failed", { error: errorMessage(error), failures });
       }
+      const waitMs = failures > 0 ? Math.min(MAX_CLAIM_BACKOFF_MS, pollMs * 2 ** failures) : pollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, waitMs);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
@@ -166,6 +195,7 @@ export class DbJobRunner {
       },
       data: { status: "queued", lockedAt: null, lockedBy: null },
     });
+    noteWriteSucceeded(); // an UPDATE takes the write lock even when it matches nothing
     if (count) log.warn("job runner: resumed interrupted jobs", { count });
   }
 
@@ -192,10 +222,17 @@ export class DbJobRunner {
       if (count === 0) continue; // another runner took it
       started++;
       this.runningPerShop.set(shopKey, (this.runningPerShop.get(shopKey) ?? 0) + 1);
-      const run = this.execute({ ...candidate, attempts: candidate.attempts + 1 }).finally(() => {
-        this.running.delete(candidate.id);
-        this.runningPerShop.set(shopKey, (this.runningPerShop.get(shopKey) ?? 1) - 1);
-      });
+      const run = this.execute({ ...candidate, attempts: candidate.attempts + 1 })
+        // The outcome could not be written (database locked, full or down): the row keeps its lease,
+        // which expires, and the job runs again. A rejection here would crash the process.
+        .catch((error: unknown) => {
+          noteWriteFailed(error);
+          log.error("job runner: could not record a job's outcome", { job: candidate.name, id: candidate.id, error: errorMessage(error) });
+        })
+        .finally(() => {
+          this.running.delete(candidate.id);
+          this.runningPerShop.set(shopKey, (this.runningPerShop.get(shopKey) ?? 1) - 1);
+        });
       this.running.set(candidate.id, run);
     }
     return started;
@@ -232,7 +269,11 @@ export class DbJobRunner {
         outcome = await definition.perform(payload, context);
       }
     } catch (error) {
-      outcome = { status: "retry", reason: errorMessage(error) };
+      // The database failing under the job is not the job's fault: retry without spending an attempt
+      // (a long outage would otherwise use them all up and give up on good work).
+      outcome = isDatabaseUnavailable(error)
+        ? { status: "retry", reason: errorMessage(error), delayMs: UNAVAILABLE_RETRY_MS, countsAsAttempt: false }
+        : { status: "retry", reason: errorMessage(error) };
     }
     const gaveUp = await this.finish(job, outcome);
     if (gaveUp && definition.onGiveUp && payload !== undefined) {
@@ -254,11 +295,19 @@ export class DbJobRunner {
       });
       return undefined;
     }
-    if (outcome.status === "retry" && job.attempts < job.maxAttempts) {
+    const free = outcome.status === "retry" && outcome.countsAsAttempt === false;
+    if (outcome.status === "retry" && (free || job.attempts < job.maxAttempts)) {
       const delay = outcome.delayMs ?? retryDelayMs(job.attempts);
       await this.db.job.updateMany({
         where,
-        data: { status: "queued", runAt: new Date(Date.now() + delay), lockedAt: null, lockedBy: null, lastError: outcome.reason },
+        data: {
+          status: "queued",
+          runAt: new Date(Date.now() + delay),
+          lockedAt: null,
+          lockedBy: null,
+          lastError: outcome.reason,
+          ...(free && { attempts: { decrement: 1 } }),
+        },
       });
       log.warn("job will retry", { job: job.name, id: job.id, attempt: job.attempts, delayMs: delay, reason: outcome.reason });
       return undefined;

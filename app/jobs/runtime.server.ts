@@ -1,8 +1,10 @@
-import { db, readyDb } from "~/db.server";
+import { db, readyDb, type Db } from "~/db.server";
+import { releaseInterruptedSends } from "~/delivery/interrupted-sends.server";
+import { scheduleDispatch } from "~/delivery/jobs.server";
 import { env, isPostgresUrl } from "~/env.server";
 import { requeueStuckDeliveries } from "~/ingest/inbox.server";
 import { ensureShopTicks } from "~/shops/tick.server";
-import { log } from "~/lib/logger.server";
+import { errorMessage, log } from "~/lib/logger.server";
 import { BullJobQueue, redisConnection, startBullWorker } from "./bullmq-queue.server";
 import { DbJobQueue, DbJobRunner } from "./db-queue.server";
 import { jobDefinitions } from "./registry.server";
@@ -39,11 +41,13 @@ export async function startDbRunner(options: { webIsBusy?: () => boolean } = {})
   const client = await readyDb();
   const queue = jobQueue();
   if (!(queue instanceof DbJobQueue)) throw new Error("the database runner needs the database queue");
+  const singleProcess = !isPostgresUrl(config.DATABASE_URL);
+  if (singleProcess) await resumeInterruptedSends(client, queue);
   const runner = new DbJobRunner(client, queue, jobDefinitions(), {
     concurrency: config.JOB_CONCURRENCY,
     perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
     leaseMs: config.JOB_LEASE_MS,
-    reclaimAllOnStart: !isPostgresUrl(config.DATABASE_URL),
+    reclaimAllOnStart: singleProcess,
     webIsBusy: options.webIsBusy,
     maintenance: async () => {
       await requeueStuckDeliveries(client, queue);
@@ -53,6 +57,20 @@ export async function startDbRunner(options: { webIsBusy?: () => boolean } = {})
   await runner.start();
   log.info("jobs: in-process runner started", { concurrency: config.JOB_CONCURRENCY });
   return runner;
+}
+
+/**
+ * SQLite: the sends a killed process left `sending` go out again now (same idempotency keys), not
+ * in ten minutes. If the database is unavailable at boot they take the ten-minute path instead.
+ */
+async function resumeInterruptedSends(client: Db, queue: JobQueue): Promise<void> {
+  try {
+    const shops = await releaseInterruptedSends(client);
+    for (const shop of shops) await scheduleDispatch(queue, shop);
+    if (shops.length) log.warn("delivery: resumed sends interrupted by a restart", { shops: shops.length });
+  } catch (error) {
+    log.warn("delivery: could not resume interrupted sends at start", { error: errorMessage(error) });
+  }
 }
 
 /** `npm run worker`: BullMQ workers on Redis (scale mode). */
@@ -71,7 +89,9 @@ export async function startQueueWorker(): Promise<BackgroundWork> {
     await requeueStuckDeliveries(client, queue);
     await ensureShopTicks(client, queue);
   };
-  await maintain();
+  // A database that is down at boot must not stop the worker: BullMQ works on, jobs that need the
+  // database retry, and the sweep runs again in a minute.
+  await maintain().catch((error: unknown) => log.warn("worker maintenance failed", { error: String(error) }));
   const sweeper = setInterval(() => void maintain().catch((error: unknown) => log.warn("worker maintenance failed", { error: String(error) })), 60_000);
   log.info("jobs: BullMQ worker started", { concurrency: config.JOB_CONCURRENCY });
   return {

@@ -9,16 +9,24 @@ export interface JobRequest {
   key?: string;
   runAt?: Date;
   maxAttempts?: number;
+  /**
+   * With a key: if the known job has already finished (failed or succeeded), run it again. The
+   * sweep of stuck webhook deliveries uses it, for a delivery whose job ended without settling it.
+   */
+  restartFinished?: boolean;
 }
 
 /** Expected outcomes are values. A thrown error is unexpected and retried like `retry`. */
 export type JobOutcome =
   | { status: "done" }
-  | { status: "retry"; reason: string; delayMs?: number }
+  | { status: "retry"; reason: string; delayMs?: number; countsAsAttempt?: boolean }
   | { status: "fail"; reason: string };
 
 export const done: JobOutcome = { status: "done" };
 export const retry = (reason: string, delayMs?: number): JobOutcome => ({ status: "retry", reason, delayMs });
+
+/** How long a job waits when the database could not be used (the attempt is not spent). */
+export const UNAVAILABLE_RETRY_MS = 5_000;
 export const fail = (reason: string): JobOutcome => ({ status: "fail", reason });
 
 export interface JobQueue {

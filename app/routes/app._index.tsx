@@ -4,24 +4,26 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, Divider, EmptyState, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { requireShop } from "~/admin/session.server";
 import { BarChart } from "~/components/bar-chart";
+import { SystemHealthCard } from "~/components/system-health-card";
 import { formatMoney } from "~/components/money";
 import { db } from "~/db.server";
+import { systemHealth } from "~/health/system-health.server";
 import { shopOverview } from "~/shops/overview.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireShop(request);
-  const overview = await shopOverview(db(), shop);
+  const [overview, health] = await Promise.all([shopOverview(db(), shop), systemHealth(db(), shop)]);
   // The theme editor opens with the app embed switched on; the merchant only has to press Save.
   const themeEditorUrl = `https://${shop}/admin/themes/current/editor?context=apps&activateAppId=${process.env.SHOPIFY_API_KEY ?? ""}/browse-capture`;
   // Opens the product template with the "Back in stock alert" block being added to the main section.
   const backInStockBlockUrl = `https://${shop}/admin/themes/current/editor?template=product&addAppBlockId=${process.env.SHOPIFY_API_KEY ?? ""}/back-in-stock&target=mainSection`;
-  return { ...overview, themeEditorUrl, backInStockBlockUrl };
+  return { ...overview, health, themeEditorUrl, backInStockBlockUrl };
 }
 
 const RESOURCE_LABELS: Record<string, string> = { products: "Products", customers: "Customers", orders: "Orders" };
 
 export default function Home() {
-  const { counts, backfill, inbox, totals, daily, currency, waiting, opportunities, storefront, stockAlerts, themeEditorUrl, backInStockBlockUrl } =
+  const { counts, backfill, inbox, totals, daily, currency, waiting, opportunities, storefront, stockAlerts, health, themeEditorUrl, backInStockBlockUrl } =
     useLoaderData<typeof loader>();
   const money = (minor: number) => formatMoney(minor, currency);
   const count = (value: number) => value.toLocaleString();
@@ -37,6 +39,13 @@ export default function Home() {
     <Page title="Overview" subtitle="The last 30 days">
       <TitleBar title="Campaign Pilot" />
       <Layout>
+        {health.tone === "critical" ? (
+          <Layout.Section>
+            <Banner tone="critical" title="Something the app depends on is down">
+              {health.lines.filter((line) => line.tone === "critical").map((line) => `${line.label}: ${line.summary}`).join(" · ")}
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
             {metrics.map((metric) => (
@@ -96,6 +105,8 @@ export default function Home() {
 
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <SystemHealthCard tone={health.tone} lines={health.lines} />
+
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

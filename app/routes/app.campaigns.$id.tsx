@@ -29,6 +29,7 @@ import { campaignReview, sendTest, testSendSchema } from "~/admin/campaigns.serv
 import { requireShop } from "~/admin/session.server";
 import { HoldoutControl } from "~/components/holdout-control";
 import { DraftEditor } from "~/components/draft-editor";
+import { CampaignNotices } from "~/components/campaign-notices";
 import { IncrementalRevenue } from "~/components/incremental-revenue";
 import { formatMoney, KIND_LABELS, STATUS_TONES } from "~/components/money";
 import { PerformanceCard } from "~/components/performance-card";
@@ -107,6 +108,7 @@ export default function CampaignReview() {
       <TitleBar title={campaign.title} />
       <BlockStack gap="400">
         {result ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
+        <CampaignNotices delivery={review.delivery} copy={review.copyProvenance} />
         {blocking.length ? (
           <Banner tone="critical" title={`${blocking.length} guardrail finding(s) block approval`}>
             <List>

@@ -1,8 +1,10 @@
-import { readyDb } from "~/db.server";
+import { probeDatabase } from "~/health/database-probe.server";
 
-// Liveness for load balancers and the deployment guide: the process answers and the database does.
+// For load balancers and the deployment guide: 200 when the process answers and the database can be
+// reached and written; 503 with the reason otherwise (ADR 019).
 export async function loader() {
-  const db = await readyDb();
-  await db.$queryRawUnsafe("SELECT 1");
-  return new Response("ok", { headers: { "Content-Type": "text/plain", "Cache-Control": "no-store" } });
+  const probe = await probeDatabase();
+  const headers = { "Content-Type": "text/plain", "Cache-Control": "no-store" };
+  if (probe.ok) return new Response("ok", { headers });
+  return new Response(`database ${probe.reason}`, { status: 503, headers });
 }

@@ -3,6 +3,7 @@ import type { Db } from "~/db.server";
 import { scheduleCustomerRefresh, scheduleRecompute } from "~/insights/store/jobs.server";
 import { defineJob, done, type JobQueue } from "~/jobs/types";
 import { scheduleDetection } from "~/opportunities/jobs.server";
+import { STUCK_AFTER_MS } from "~/delivery/interrupted-sends.server";
 import { scheduleDispatch } from "~/delivery/jobs.server";
 
 // Every installed shop gets a tick every 15 minutes: the periodic work that no webhook triggers.
@@ -57,7 +58,11 @@ export const shopTickJob = defineJob({
 
     await scheduleDetection(queue, shop);
     // A safety net for the dispatch chain (each dispatch schedules the next due one itself).
-    if (await db.send.count({ where: { shop, status: "scheduled", scheduledAt: { lte: new Date() } } })) await scheduleDispatch(queue, shop);
+    const stuckBefore = new Date(Date.now() - STUCK_AFTER_MS);
+    const due = await db.send.count({
+      where: { shop, OR: [{ status: "scheduled", scheduledAt: { lte: new Date() } }, { status: "sending", lockedAt: { lt: stuckBefore } }] },
+    });
+    if (due) await scheduleDispatch(queue, shop);
     await enqueueTick(queue, shop, slot + 1);
     return done;
   },

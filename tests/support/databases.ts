@@ -12,7 +12,8 @@ export const postgresAdminUrl =
 
 const root = join(import.meta.dirname, "..", "..");
 export const artifactsDir = join(root, "tests", ".artifacts");
-const sqliteTemplate = join(artifactsDir, "template.sqlite");
+/** The migrated SQLite template every test database is copied from (built by the global setup). */
+export const sqliteTemplate = join(artifactsDir, "template.sqlite");
 const postgresTemplate = "campaign_pilot_test_template";
 
 function migrationScripts(kind: DatabaseKind): string[] {
