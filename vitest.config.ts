@@ -77,6 +77,9 @@ export default defineConfig({
         test: {
           name: "redis",
           include: ["tests/redis/**/*.test.ts"],
+          // Each file runs a web process and workers; side by side on 2 cores they starve each other
+          // (the worker-kill test needs about 55 of its 60 s even alone).
+          fileParallelism: false,
           globalSetup: ["tests/setup/global-db.ts"],
           setupFiles: ["tests/setup/console.ts", "tests/setup/db.ts"],
           testTimeout: 90_000,
