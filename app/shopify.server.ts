@@ -1,12 +1,12 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { SHOPIFY_API_VERSION } from "./integrations/shopify/api-version";
 import { jobQueue } from "./jobs/runtime.server";
 import { CachedSessionStorage } from "./shops/cached-session-storage.server";
 import { onAppInstalled } from "./shops/install.server";
+import { shopSessionStorage } from "./shops/session-storage.server";
 
 // The one shopifyApp() instance; everything else imports from here. Created on first use so that
 // importing a route module does not require a complete environment (tests, scripts).
@@ -19,7 +19,7 @@ function createShopifyApp() {
     scopes: config.SCOPES.split(","),
     appUrl: config.SHOPIFY_APP_URL,
     authPathPrefix: "/auth",
-    sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
+    sessionStorage: new CachedSessionStorage(shopSessionStorage(db())),
     distribution: AppDistribution.AppStore,
     future: { expiringOfflineAccessTokens: true },
     logger: { level: config.LOG_LEVEL === "debug" ? 3 : 0 },
