@@ -26,11 +26,13 @@ const smtpPort = Number(process.env.SMTP_PORT);
 const db = await readyDb();
 const sessions = shopSessionStorage(db);
 
+/** An installed shop in its steady state: a session, and insight models rebuilt recently (no nightly refit due). */
 async function install(shop: string, name: string) {
   await markInstalled(db, shop, { name, currencyCode: "GBP", ianaTimezone: "Europe/London" }, testEnv().SCOPES);
   const session = new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, scope: testEnv().SCOPES });
   session.accessToken = `shpat_bench_${shop.split(".")[0]}`;
   await sessions.storeSession(session);
+  await db.shopInsightModel.create({ data: { shop, rebuiltAt: new Date(), note: "seeded by bench:flash-sale" } });
 }
 
 async function catalogue(shop: string, count: number, productType: string) {
@@ -38,8 +40,9 @@ async function catalogue(shop: string, count: number, productType: string) {
     data: Array.from({ length: count }, (_, i) => ({ shop, id: String(i + 1), title: `${productType} No. ${i + 1}`, handle: `item-${i + 1}`, productType, vendor: "Studio", status: "active", publishedAt: new Date(Date.now() - 90 * 86_400_000), descriptionHtml: "<p>Made by hand.</p>" })),
   });
   // Variant ids are product × 10 and inventory items product × 100 + 1, as the traffic generator sends them.
+  // Stock between the detectors' low (≤ 5) and overstock (≥ 20 and 90 days of cover) thresholds.
   await db.variant.createMany({
-    data: Array.from({ length: count }, (_, i) => ({ shop, id: String((i + 1) * 10), productId: String(i + 1), price: 1800 + i * 10, currency: "GBP", inventoryItemId: String((i + 1) * 100 + 1), availableQuantity: 5_000 })),
+    data: Array.from({ length: count }, (_, i) => ({ shop, id: String((i + 1) * 10), productId: String(i + 1), price: 1800 + i * 10, currency: "GBP", inventoryItemId: String((i + 1) * 100 + 1), availableQuantity: 15 })),
   });
 }
 
