@@ -20,9 +20,7 @@ import { z } from "zod";
 import { startAppServer, startWorker, type AppServer } from "../tests/support/app-server";
 import { buildTemplate, createTestDatabase } from "../tests/support/databases";
 import { testEnv } from "../tests/support/env";
-import { webhookFixture } from "../tests/support/fixtures";
 import { sessionToken } from "../tests/support/session-token";
-import { checkoutPayload, customerPayload, orderPayload, productPayload } from "../tests/support/shopify-payloads";
 import { webhookHeaders } from "../tests/support/webhooks";
 import { migratePostgres } from "../scripts/pg-migrate.mjs";
 import {
@@ -36,6 +34,7 @@ import {
   type Distribution,
   type PlannedDelivery,
 } from "./flash-sale-plan";
+import { BACKGROUND_CUSTOMERS as CUSTOMERS, BACKGROUND_PRODUCTS as PRODUCTS, payloadFor } from "./flash-sale-payloads";
 
 const root = join(import.meta.dirname, "..");
 const args = parseArgs({
@@ -59,47 +58,7 @@ const options = z
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const BACKGROUND_SHOPS = 50;
-const PRODUCTS = 20;
-const CUSTOMERS = 50;
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
-
-// ---------------------------------------------------------------------------------------------------------
-// Payloads, as Shopify would send them for a planned delivery
-
-const BASE_TIME = Date.parse("2026-11-27T09:00:00Z");
-const at = (seconds: number) => new Date(BASE_TIME + seconds * 1000).toISOString();
-const inventoryExample = webhookFixture("inventory_levels/update", ".documented");
-
-function payloadFor(delivery: PlannedDelivery, elapsedSeconds: number): unknown {
-  const flash = delivery.shop === FLASH_SHOP;
-  const { entity, revision } = delivery;
-  const now = at(elapsedSeconds + revision);
-  switch (delivery.topic) {
-    case "orders/create":
-    case "orders/paid":
-    case "orders/updated": {
-      // Flash-sale buyers are new customers (not the campaign's recipients, whose sends must all go out).
-      const customer = flash ? 100_000 + entity : 1 + (entity % CUSTOMERS);
-      const product = 1 + (entity % (flash ? 40 : PRODUCTS));
-      const token = `${flash ? "flash" : "bg"}-${entity}`;
-      const order = orderPayload(entity, customer, [product], now, { checkout_token: token, cart_token: `cart-${token}`, financial_status: delivery.topic === "orders/create" ? "pending" : "paid" });
-      return { ...order, updated_at: now };
-    }
-    case "checkouts/create":
-    case "checkouts/update": {
-      const customer = flash ? 100_000 + entity : 1 + (entity % CUSTOMERS);
-      return { ...checkoutPayload(`${flash ? "flash" : "bg"}-${entity}`, customer, [1 + (entity % PRODUCTS)], now), updated_at: now };
-    }
-    case "inventory_levels/update": {
-      const product = 1 + (entity % (flash ? 40 : PRODUCTS));
-      return { ...inventoryExample, inventory_item_id: product * 100 + 1, location_id: 1, available: 10 + (entity % 10), updated_at: now };
-    }
-    case "products/update":
-      return { ...productPayload(entity, `Gifts No. ${entity}`, { productType: "Gifts", publishedAt: at(-90 * 86_400), price: `${18 + (revision % 5)}.00` }), updated_at: now };
-    case "customers/update":
-      return { ...customerPayload(entity, "subscribed", at(-400 * 86_400), { first: `Shopper${entity}`, last: `Rev${revision}` }), updated_at: now };
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading the app's database (the inbox and the ledger) while it runs
