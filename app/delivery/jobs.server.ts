@@ -49,6 +49,7 @@ export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = 
 export const dispatchJob = defineJob({
   name: DISPATCH,
   payload: z.object({}),
+  lane: "delivery",
   async perform(_payload, { db, queue, shop }) {
     if (shop) await dispatchShop(db, queue, shop);
     return done;

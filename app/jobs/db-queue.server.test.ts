@@ -147,4 +147,20 @@ describe("database job queue", () => {
     release();
     await runner.stop();
   });
+
+  it("runs a job of another lane beside the shop's main lane (a campaign's sends beside its webhooks)", async () => {
+    const started: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const webhook = defineJob({ name: "webhook", payload, perform: async (value) => (started.push(`webhook:${value.n}`), await gate, done) });
+    const send = defineJob({ name: "send", payload, lane: "delivery", perform: async (value) => (started.push(`send:${value.n}`), done) });
+    const { queue, runner } = await runnerWith([webhook as never, send as never], { concurrency: 3 });
+    for (let n = 0; n < 5; n++) await queue.enqueue({ name: "webhook", shop: "busy.myshopify.com", payload: { n } });
+    await queue.enqueue({ name: "send", shop: "busy.myshopify.com", payload: { n: 1 } });
+    await runner.start();
+    await expect.poll(() => started).toContain("send:1");
+    expect(started.filter((entry) => entry.startsWith("webhook"))).toEqual(["webhook:0"]); // the main lane stays one at a time
+    release();
+    await runner.stop();
+  });
 });

@@ -178,14 +178,14 @@ export class DbJobRunner {
     const limit = busy ? Math.min(BUSY_CONCURRENCY, this.options.concurrency) : this.options.concurrency;
     const free = limit - this.running.size;
     if (free <= 0) return 0;
-    // Shops already at their limit are left out of the query: when one shop's burst fills the head of
-    // the queue (a flash sale), the other shops' jobs behind it must still be found and started.
-    const saturated = [...this.runningPerShop].filter(([shop, running]) => shop !== "" && running >= this.options.perShopConcurrency).map(([shop]) => shop);
+    // Shop lanes already at their limit are left out of the query: when one shop's burst fills the
+    // head of the queue (a flash sale), the other shops' jobs behind it must still be found and started.
+    const saturated = [...this.runningPerShop].filter(([key, running]) => !key.startsWith("|") && running >= this.options.perShopConcurrency);
     const candidates = await this.db.job.findMany({
       where: {
         status: "queued",
         runAt: { lte: new Date() },
-        ...(saturated.length && { OR: [{ shop: null }, { shop: { notIn: saturated } }] }),
+        ...(saturated.length && { NOT: saturated.map(([key]) => this.laneFilter(key)) }),
       },
       orderBy: [{ runAt: "asc" }, { createdAt: "asc" }],
       take: free * 4,
@@ -193,7 +193,7 @@ export class DbJobRunner {
     let started = 0;
     for (const candidate of candidates) {
       if (started >= free) break;
-      const shopKey = candidate.shop ?? "";
+      const shopKey = this.laneKey(candidate);
       if ((this.runningPerShop.get(shopKey) ?? 0) >= this.options.perShopConcurrency) continue;
       const { count } = await this.db.job.updateMany({
         where: { id: candidate.id, status: "queued" },
@@ -209,6 +209,21 @@ export class DbJobRunner {
       this.running.set(candidate.id, run);
     }
     return started;
+  }
+
+  /** "<shop>|<lane>": the per-shop limit counts per lane (JobDefinition.lane). Shop-less jobs start with "|". */
+  private laneKey(job: Pick<Job, "shop" | "name">): string {
+    return `${job.shop ?? ""}|${this.definitions.get(job.name)?.lane ?? ""}`;
+  }
+
+  /** The jobs of one shop lane, as a query condition. */
+  private laneFilter(key: string) {
+    const separator = key.lastIndexOf("|");
+    const [shop, lane] = [key.slice(0, separator), key.slice(separator + 1)];
+    const inLane = (name: string) => (this.definitions.get(name)?.lane ?? "") === lane;
+    const names = [...this.definitions.keys()];
+    // The main lane also holds unknown names (they fail at once), so it is "not in another lane".
+    return lane ? { shop, name: { in: names.filter(inLane) } } : { shop, name: { notIn: names.filter((name) => !inLane(name)) } };
   }
 
   private async execute(job: Job): Promise<void> {

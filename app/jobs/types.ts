@@ -43,6 +43,13 @@ export interface JobDefinition<P = unknown> {
   name: string;
   payload: z.ZodType<P>;
   maxAttempts?: number;
+  /**
+   * The per-shop limit counts jobs per lane: a job in its own lane runs beside the shop's other work.
+   * Sending is one ("delivery"): a campaign must not wait behind a flash sale's webhook backlog, and
+   * it only reads what webhooks write. Unset: the shop's main lane. (The database runner; BullMQ's
+   * per-shop semaphore has one lane.)
+   */
+  lane?: string;
   perform(payload: P, context: JobContext): Promise<JobOutcome>;
   /** Runs once when the job fails for good (terminal failure or attempts exhausted). */
   onGiveUp?(payload: P, context: JobContext, reason: string): Promise<void>;
