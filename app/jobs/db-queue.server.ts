@@ -272,10 +272,12 @@ export class DbJobRunner {
   /** Records the outcome; returns the reason when the job has failed for good. */
   private async finish(job: Job, outcome: JobOutcome): Promise<string | undefined> {
     const where = { id: job.id, lockedBy: this.workerId };
+    // A sensitive payload (JobDefinition.sensitive) is kept only while the job may still run.
+    const wipe = this.definitions.get(job.name)?.sensitive ? { payload: "{}" } : {};
     if (outcome.status === "done") {
       await this.db.job.updateMany({
         where,
-        data: { status: "succeeded", finishedAt: new Date(), lockedAt: null, lastError: null },
+        data: { status: "succeeded", finishedAt: new Date(), lockedAt: null, lastError: null, ...wipe },
       });
       return undefined;
     }
@@ -290,7 +292,7 @@ export class DbJobRunner {
     }
     await this.db.job.updateMany({
       where,
-      data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: outcome.reason },
+      data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: outcome.reason, ...wipe },
     });
     log.warn("job failed", { job: job.name, id: job.id, attempts: job.attempts, reason: outcome.reason });
     return outcome.reason;

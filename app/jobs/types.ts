@@ -9,6 +9,12 @@ export interface JobRequest {
   key?: string;
   runAt?: Date;
   maxAttempts?: number;
+  /**
+   * The payload holds personal data that may be kept only while the job is pending (a provider
+   * deletion request carries the address): BullMQ removes the job when it finishes (the database
+   * runner wipes it by its definition's `sensitive`).
+   */
+  sensitive?: boolean;
 }
 
 /** Expected outcomes are values. A thrown error is unexpected and retried like `retry`. */
@@ -50,6 +56,8 @@ export interface JobDefinition<P = unknown> {
    * per-shop semaphore has one lane.)
    */
   lane?: string;
+  /** The payload holds personal data: the database runner wipes it when the job finishes (enqueue such jobs with `sensitive` too, for BullMQ). */
+  sensitive?: boolean;
   perform(payload: P, context: JobContext): Promise<JobOutcome>;
   /** Runs once when the job fails for good (terminal failure or attempts exhausted). */
   onGiveUp?(payload: P, context: JobContext, reason: string): Promise<void>;
