@@ -2,6 +2,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { log } from "./lib/logger.server";
 import { SHOPIFY_API_VERSION } from "./integrations/shopify/api-version";
 import { jobQueue } from "./jobs/runtime.server";
 import { CachedSessionStorage } from "./shops/cached-session-storage.server";
@@ -22,7 +23,12 @@ function createShopifyApp() {
     sessionStorage: new CachedSessionStorage(shopSessionStorage(db())),
     distribution: AppDistribution.AppStore,
     future: { expiringOfflineAccessTokens: true },
-    logger: { level: config.LOG_LEVEL === "debug" ? 3 : 0 },
+    // The library's own lines go through our logger, so they are redacted like ours (its debug lines
+    // name shops and sessions; an error can quote a request).
+    logger: {
+      level: config.LOG_LEVEL === "debug" ? 3 : 0,
+      log: (severity, message) => (severity === 0 ? log.error : severity === 1 ? log.warn : log.debug)(`shopify-api: ${message}`),
+    },
     hooks: {
       afterAuth: async ({ session }) => {
         await onAppInstalled(db(), jobQueue(), session);
