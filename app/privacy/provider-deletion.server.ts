@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "~/db.server";
 import { adapterForShop } from "~/delivery/connections.server";
-import { describeEspError } from "~/integrations/esp/types";
+import { describeEspError, type EspDeps } from "~/integrations/esp/types";
 import { defineJob, done, fail, retry, type JobQueue } from "~/jobs/types";
 
 // The ESP's copy of a redacted customer (ADR 016). Providers that keep a profile of everyone we send
@@ -26,14 +26,15 @@ export async function requestProviderDeletion(db: Db, queue: JobQueue, shop: str
   }
 }
 
-export const providerDeletionJob = defineJob({
+/** The job, with the adapter's dependencies injectable (tests point the provider at a local fake). */
+export const providerDeletionJobWith = (deps: () => EspDeps = () => ({})) => defineJob({
   name: PROVIDER_DELETION,
   payload: z.object({ email: z.string().min(3).max(320) }),
   maxAttempts: 12,
   sensitive: true,
   async perform({ email }, { db, shop }) {
     if (!shop) return done;
-    const adapter = await adapterForShop(db, shop);
+    const adapter = await adapterForShop(db, shop, deps());
     // The merchant disconnected (or switched to a provider that keeps no profiles): nothing to ask.
     if (!adapter?.requestDeletion) return done;
     try {
@@ -47,3 +48,5 @@ export const providerDeletionJob = defineJob({
     }
   },
 });
+
+export const providerDeletionJob = providerDeletionJobWith();
