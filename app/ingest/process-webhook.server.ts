@@ -40,7 +40,9 @@ export const processWebhookJob = defineJob({
     await db.webhookEvent.updateMany({
       where: { id: event.id },
       data: {
-        ...(NAMES_A_CUSTOMER.has(event.topic) && { payload: '{"redacted":true}' }),
+        // A delivery that was not applied is never read again, and may be about a redacted or deleted
+        // customer (a late retry): its payload goes too.
+        ...((NAMES_A_CUSTOMER.has(event.topic) || outcome === "deleted" || outcome === "stale") && { payload: '{"redacted":true}' }),
         status: outcome === "applied" ? "processed" : "skipped",
         processedAt: new Date(),
         attempts: { increment: 1 },

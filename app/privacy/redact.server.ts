@@ -14,12 +14,19 @@ import { scrubJsonText } from "./scrub";
 //   the address replaced by its pseudonym (per-row counts, variants, clicks, revenue stay true);
 // - a suppression of their address, under its pseudonym, so an unsubscribe or a bounce is still
 //   honoured if the address comes back (privacy/pseudonym.ts);
-// - a tombstone customer row under the customer id's pseudonym, so a late webhook cannot recreate them.
-// Deleted: their checkouts, storefront browsing (every visitor that was them), insights, affinities,
+// - a tombstone customer row under the customer id's pseudonym, so a late webhook cannot recreate them;
+//   their checkouts likewise as anonymous tombstones (orders and checkouts: REDACTED_VERSION below).
+// Deleted: their storefront browsing (every visitor that was them), insights, affinities,
 // earlier data exports, queued work about them; stored webhook deliveries that mention them are
 // scrubbed. The shop's ESP is asked to delete its profile of them (a job, retried; provider-deletion).
 
 const REDACTED_PAYLOAD = '{"redacted":true}';
+/**
+ * Redacted orders and checkouts keep this as their Shopify version: the mirror applies a delivery only
+ * when it is not older than what is stored (ADR 006), so a late or retried delivery about them is
+ * skipped as stale instead of writing the person back (and its payload is scrubbed, process-webhook).
+ */
+export const REDACTED_VERSION = new Date("9999-12-31T00:00:00.000Z");
 
 export async function redactCustomer(db: Db, queue: JobQueue, shop: string, identity: CustomerIdentity): Promise<void> {
   const footprint = await customerFootprint(db, shop, identity);
@@ -40,9 +47,13 @@ export async function redactCustomer(db: Db, queue: JobQueue, shop: string, iden
     });
     await tx.order.updateMany({
       where: { shop, id: { in: footprint.orderIds } },
-      data: { customerId: null, email: null, phone: null, landingSite: null, checkoutToken: null, cartToken: null },
+      data: { customerId: null, email: null, phone: null, landingSite: null, checkoutToken: null, cartToken: null, shopifyUpdatedAt: REDACTED_VERSION },
     });
-    await tx.checkout.deleteMany({ where: { shop, token: { in: footprint.checkoutTokens } } });
+    // Kept as anonymous tombstones (token, amount, products), for the same reason as the orders.
+    await tx.checkout.updateMany({
+      where: { shop, token: { in: footprint.checkoutTokens } },
+      data: { email: null, phone: null, customerId: null, cartToken: null, recoveryUrl: null, buyerAcceptsMarketing: false, shopifyUpdatedAt: REDACTED_VERSION },
+    });
     await tx.browseEvent.deleteMany({
       where: {
         shop,
