@@ -50,7 +50,8 @@ describe("customers/redact", () => {
     expect(await db.customer.count({ where: { shop, id: "706405506930370084" } })).toBe(0);
     expect(await db.order.count({ where: { shop, OR: [{ email: { not: null } }, { customerId: { not: null } }] } })).toBe(0);
     expect(await db.order.count({ where: { shop } })).toBe(1); // sales figures stay, anonymous
-    expect(await db.checkout.count({ where: { shop } })).toBe(0);
+    // Checkouts stay as anonymous tombstones (a late checkouts/update is then stale, not a new checkout).
+    expect(await db.checkout.count({ where: { shop, OR: [{ email: { not: null } }, { customerId: { not: null } }, { recoveryUrl: { not: null } }] } })).toBe(0);
     expect(await db.browseEvent.count({ where: { shop } })).toBe(0);
     const deliveries = await db.webhookEvent.findMany({ where: { shop } });
     expect(deliveries.every((delivery) => !delivery.payload.includes("bob@biller.com"))).toBe(true);
