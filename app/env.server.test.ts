@@ -4,8 +4,8 @@ import { parseEnv } from "./env.server";
 
 describe("environment", () => {
   it("refuses production without ENCRYPTION_KEYS (Shopify tokens and ESP credentials would be stored in plain text)", () => {
-    expect(() => parseEnv({ ...testEnv(), NODE_ENV: "production" })).toThrow(/ENCRYPTION_KEYS is required in production/);
-    expect(parseEnv({ ...testEnv(), NODE_ENV: "production", ENCRYPTION_KEYS: "k1:AAAA" }).NODE_ENV).toBe("production");
-    expect(parseEnv(testEnv()).ENCRYPTION_KEYS).toBeUndefined(); // development and tests may run without
+    expect(() => parseEnv({ ...testEnv(), NODE_ENV: "production" } as NodeJS.ProcessEnv)).toThrow(/ENCRYPTION_KEYS is required in production/);
+    expect(parseEnv({ ...testEnv(), NODE_ENV: "production", ENCRYPTION_KEYS: "k1:AAAA" } as NodeJS.ProcessEnv).NODE_ENV).toBe("production");
+    expect(parseEnv(testEnv() as NodeJS.ProcessEnv).ENCRYPTION_KEYS).toBeUndefined(); // development and tests may run without
   });
 });
