@@ -3,6 +3,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { errorMessage, log } from "./lib/logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startInProcessJobs, startQueueWorker } from "./jobs/runtime.server";
@@ -34,7 +35,7 @@ export default async function handleRequest(
         },
         onError(error) {
           responseStatusCode = 500;
-          console.error(error);
+          log.error("render failed", { error: errorMessage(error) });
         },
       },
     );

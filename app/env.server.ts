@@ -39,6 +39,12 @@ const EnvSchema = z.object({
   // Tests and the demo only: send Admin API calls to a local server that plays Shopify.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
 })
+  // Shopify's access tokens and the ESP credentials are stored encrypted with these (ADR 020); in
+  // production there is no plain-text fallback.
+  .refine((env) => !(env.NODE_ENV === "production" && !env.ENCRYPTION_KEYS), {
+    message: "ENCRYPTION_KEYS is required in production: it encrypts Shopify access tokens and ESP credentials (keyId:base64(32 bytes))",
+    path: ["ENCRYPTION_KEYS"],
+  })
   .refine((env) => !(env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN), {
     message: "SHOPIFY_ADMIN_API_ORIGIN is for tests and the demo; it must not be set in production",
     path: ["SHOPIFY_ADMIN_API_ORIGIN"],

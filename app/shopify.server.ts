@@ -1,12 +1,13 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { log } from "./lib/logger.server";
 import { SHOPIFY_API_VERSION } from "./integrations/shopify/api-version";
 import { jobQueue } from "./jobs/runtime.server";
 import { CachedSessionStorage } from "./shops/cached-session-storage.server";
 import { onAppInstalled } from "./shops/install.server";
+import { shopSessionStorage } from "./shops/session-storage.server";
 
 // The one shopifyApp() instance; everything else imports from here. Created on first use so that
 // importing a route module does not require a complete environment (tests, scripts).
@@ -19,10 +20,15 @@ function createShopifyApp() {
     scopes: config.SCOPES.split(","),
     appUrl: config.SHOPIFY_APP_URL,
     authPathPrefix: "/auth",
-    sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
+    sessionStorage: new CachedSessionStorage(shopSessionStorage(db())),
     distribution: AppDistribution.AppStore,
     future: { expiringOfflineAccessTokens: true },
-    logger: { level: config.LOG_LEVEL === "debug" ? 3 : 0 },
+    // The library's own lines go through our logger, so they are redacted like ours (its debug lines
+    // name shops and sessions; an error can quote a request).
+    logger: {
+      level: config.LOG_LEVEL === "debug" ? 3 : 0,
+      log: (severity, message) => (severity === 0 ? log.error : severity === 1 ? log.warn : log.debug)(`shopify-api: ${message}`),
+    },
     hooks: {
       afterAuth: async ({ session }) => {
         await onAppInstalled(db(), jobQueue(), session);

@@ -6,7 +6,7 @@
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { fork, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildTemplate, createTestDatabase } from "../tests/support/databases";
@@ -85,7 +85,7 @@ async function main() {
   const appResults: Array<LoadResult & { drainedAfterMs: number | null }> = [];
   for (const connections of connectionCounts) {
     const app = await createTestDatabase("bench_ingest", "sqlite");
-    const server = await startAppServer({ DATABASE_URL: app.url, NODE_ENV: "production", RUN_JOBS_IN_PROCESS: String(processing) });
+    const server = await startAppServer({ DATABASE_URL: app.url, NODE_ENV: "production", ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`, RUN_JOBS_IN_PROCESS: String(processing) });
     // Warm up (JIT, first-request work) before measuring.
     await autocannon({
       url: `${server.url}/webhooks/products/update`,

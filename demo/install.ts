@@ -4,6 +4,7 @@ import type { JobQueue } from "~/jobs/types";
 import { saveConnection } from "~/delivery/connections.server";
 import { onAppInstalled } from "~/shops/install.server";
 import { loadShopSettings, saveShopSettings } from "~/shops/settings.server";
+import { shopSessionStorage } from "~/shops/session-storage.server";
 
 // What Shopify's install (OAuth) and the merchant's first minutes in the app would do for the demo
 // shop, through the app's own functions: the offline session is stored and `afterAuth` runs (shop
@@ -23,7 +24,8 @@ export async function installDemoShop(db: Db, queue: JobQueue, options: InstallO
   const { shop } = options;
   const id = `offline_${shop}`;
   const stored = { id, shop, state: "installed", isOnline: false, scope: options.scopes, accessToken: options.accessToken };
-  await db.session.upsert({ where: { id }, create: stored, update: stored });
+  // Through the app's own session storage, so the token is stored encrypted as after a real install.
+  await shopSessionStorage(db).storeSession(new Session(stored));
   await onAppInstalled(db, queue, new Session(stored));
 
   const settings = await loadShopSettings(db, shop);

@@ -24,6 +24,7 @@ const PLAN = [
       ["post", "/api/event-bulk-create-jobs"],
       ["post", "/api/profile-subscription-bulk-create-jobs"],
       ["get", "/api/accounts"],
+      ["post", "/api/data-privacy-deletion-jobs"],
     ],
   },
   {

@@ -14,6 +14,7 @@ import { browsersWhoBought, ORDERED_ELSEWHERE, recoveryShoppers } from "./recove
 import { flowCandidates } from "./flows/audience.server";
 import { goalSegmentSchema, segmentCandidates } from "./goal-audience.server";
 import type { CampaignPlan } from "./sequence";
+import { suppressedAmong } from "~/delivery/suppression.server";
 
 // Who receives a campaign, why, and what each recipient's product block shows. Only customers with
 // email consent SUBSCRIBED are kept (cart recovery may also count the checkout's "accepts marketing",
@@ -249,9 +250,7 @@ async function eligible(
     ).map((customer) => [customer.id, customer]),
   );
   const emails = [...new Set(candidates.flatMap((candidate) => [candidate.email, candidate.customerId ? customers.get(candidate.customerId)?.email : null]).filter((email): email is string => Boolean(email)))];
-  const suppressed = new Set(
-    (await inChunks(emails, (chunk) => db.suppression.findMany({ where: { shop, email: { in: chunk } }, select: { email: true } }))).map((row) => row.email),
-  );
+  const suppressed = await suppressedAmong(db, shop, emails);
 
   const members = new Map<string, AudienceMember>();
   for (const candidate of candidates) {

@@ -17,6 +17,7 @@ import { recoveryIdentities, type RecoveryIdentities } from "./identity-check.se
 import { standingAlertRequests } from "./alert-requests.server";
 import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
 import { nextRecoveryAt, recoverStuckSends } from "./interrupted-sends.server";
+import { suppressedAmong } from "./suppression.server";
 import { explain, loadWhyContext } from "./why.server";
 
 // Works the due rows of a shop's send ledger. A batch of rows is claimed (scheduled → sending, tagged
@@ -159,7 +160,7 @@ async function loadFacts(
   const [customers, checkouts, suppressed, recentSends, orders, sellable] = await Promise.all([
     inChunks(customerIds, (chunk) => db.customer.findMany({ where: { shop, id: { in: chunk } }, select: { id: true, emailConsentState: true, timezone: true, deletedAt: true } })),
     inChunks(tokens, (chunk) => db.checkout.findMany({ where: { shop, token: { in: chunk } }, select: { token: true, cartToken: true, phone: true, buyerAcceptsMarketing: true, completedAt: true } })),
-    inChunks(emails, (chunk) => db.suppression.findMany({ where: { shop, email: { in: chunk } }, select: { email: true } })),
+    suppressedAmong(db, shop, emails),
     inChunks(emails, (chunk) =>
       db.send.groupBy({
         by: ["email"],
@@ -183,7 +184,7 @@ async function loadFacts(
   ]);
   const customerById = new Map(customers.map((c) => [c.id, c]));
   const checkoutByToken = new Map(checkouts.map((c) => [c.token, c]));
-  const suppressedEmails = new Set(suppressed.map((row) => row.email));
+  const suppressedEmails = suppressed;
   const sentCount = new Map(recentSends.map((row) => [row.email, row._count._all]));
   // The budget frees when the oldest send in the cap window ages out (or, with none yet, a window after now).
   const capWindowMs = voice.sending.capWindowDays * DAY;

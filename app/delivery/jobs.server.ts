@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
@@ -8,10 +9,17 @@ import { appLinkKey } from "./link-key.server";
 
 export const DISPATCH = "delivery.dispatch";
 
-/** Works a shop's due sends now (or at `at`); one dispatch per shop per slot. */
-export async function scheduleDispatch(queue: JobQueue, shop: string, at = new Date()): Promise<void> {
+/**
+ * Works a shop's due sends now (or at `at`); one dispatch per shop per slot. A dispatch that leaves
+ * work behind schedules its own continuation (`continuation`): that one needs a key of its own, since
+ * the slot's key is usually the running dispatch's and a duplicate key is dropped (a 5,000-recipient
+ * campaign then sent 200 and waited for the 15-minute shop tick). One run schedules at most one, so
+ * continuations never multiply; a later one keeps the slot key and coalesces with other triggers.
+ */
+export async function scheduleDispatch(queue: JobQueue, shop: string, at = new Date(), continuation = false): Promise<void> {
   const slot = Math.floor(at.getTime() / 5_000);
-  await queue.enqueue({ name: DISPATCH, shop, payload: {}, key: `dispatch:${shop}:${slot}`, runAt: at });
+  const key = continuation ? `dispatch:${shop}:${slot}:next-${randomUUID()}` : `dispatch:${shop}:${slot}`;
+  await queue.enqueue({ name: DISPATCH, shop, payload: {}, key, runAt: at });
 }
 
 export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = new Date()) {
@@ -30,7 +38,8 @@ export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = 
       : result.nextDueAt && result.nextDueAt <= new Date()
         ? new Date()
         : result.nextDueAt;
-    if (next) await scheduleDispatch(queue, shop, next);
+    // Soon (more due now, a short back-off): likely the running dispatch's own slot, so a key of its own.
+    if (next) await scheduleDispatch(queue, shop, next, next.getTime() - Date.now() < 10_000);
     return result;
   } finally {
     await adapter.close?.();
@@ -40,6 +49,7 @@ export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = 
 export const dispatchJob = defineJob({
   name: DISPATCH,
   payload: z.object({}),
+  lane: "delivery",
   async perform(_payload, { db, queue, shop }) {
     if (shop) await dispatchShop(db, queue, shop);
     return done;

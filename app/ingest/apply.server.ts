@@ -43,7 +43,7 @@ export async function applyCommand(ctx: ApplyContext, command: IngestCommand): P
     case "bulkOperationFinished":
       return onBulkOperationFinished(ctx.db, ctx.queue, ctx.shop, command);
     case "redactCustomer":
-      await redactCustomer(ctx.db, ctx.shop, command.identity);
+      await redactCustomer(ctx.db, ctx.queue, ctx.shop, command.identity);
       return "applied";
     case "redactShop":
       await redactShop(ctx.db, ctx.shop);

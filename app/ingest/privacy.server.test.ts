@@ -49,12 +49,19 @@ describe("customers/redact", () => {
 
     await ingest(shop, "customers/redact", { shop_domain: shop, ...identity });
 
-    const customer = await db.customer.findUniqueOrThrow({ where: { shop_id: { shop, id: "706405506930370084" } } });
-    expect(customer).toMatchObject({ email: null, firstName: null, lastName: null, phone: null, emailConsentState: "REDACTED" });
-    expect(customer.redactedAt).toBeInstanceOf(Date);
-    expect(await db.order.count({ where: { shop, email: { not: null } } })).toBe(0);
+    // The customer row is gone; a tombstone under the id's pseudonym stops a late webhook recreating it.
+    expect(await db.customer.count({ where: { shop, id: "706405506930370084" } })).toBe(0);
+    const [tombstone, ...others] = await db.customer.findMany({ where: { shop, id: { startsWith: "redacted:" } } });
+    expect(others).toEqual([]);
+    expect(tombstone).toMatchObject({ email: null, firstName: null, lastName: null, phone: null, emailConsentState: "REDACTED" });
+    expect(tombstone.id).toMatch(/^redacted:/);
+    expect(tombstone.redactedAt).toBeInstanceOf(Date);
+    expect(await ingest(shop, "customers/update", webhookFixture("customers/create"))).toBe("deleted");
+    expect(await db.customer.count({ where: { shop, id: "706405506930370084" } })).toBe(0);
+    expect(await db.order.count({ where: { shop, OR: [{ email: { not: null } }, { customerId: { not: null } }] } })).toBe(0);
     expect(await db.order.count({ where: { shop } })).toBe(1); // sales figures stay, anonymous
-    expect(await db.checkout.count({ where: { shop } })).toBe(0);
+    // Checkouts stay as anonymous tombstones (a late checkouts/update is then stale, not a new checkout).
+    expect(await db.checkout.count({ where: { shop, OR: [{ email: { not: null } }, { customerId: { not: null } }, { recoveryUrl: { not: null } }] } })).toBe(0);
     expect(await db.browseEvent.count({ where: { shop } })).toBe(0);
     expect((await db.stockAlertRequest.findMany({ where: { shop } })).map((row) => row.email)).toEqual(["carol@example.com"]);
     const deliveries = await db.webhookEvent.findMany({ where: { shop } });

@@ -7,6 +7,7 @@ import { reactToChange } from "./reactions.server";
 import { parseWebhook } from "./topics";
 
 export const PROCESS_WEBHOOK = "webhook.process";
+const NAMES_A_CUSTOMER = new Set(["customers/redact", "customers/data_request"]);
 
 export function processWebhookKey(webhookEventId: string): string {
   return `webhook:${webhookEventId}`;
@@ -34,10 +35,14 @@ export const processWebhookJob = defineJob({
     const context = { db, queue, shop: event.shop, currency: shop.currencyCode, observedAt: event.triggeredAt ?? event.receivedAt };
     const outcome = await applyCommand(context, parsed.command);
     if (outcome === "applied") await reactToChange(context, parsed.command);
-    // shop/redact removes the inbox row itself along with everything else of the shop.
+    // shop/redact removes the inbox row itself along with everything else of the shop. The other two
+    // privacy deliveries name the customer: once done, their payload goes (the row stays as the record).
     await db.webhookEvent.updateMany({
       where: { id: event.id },
       data: {
+        // A delivery that was not applied is never read again, and may be about a redacted or deleted
+        // customer (a late retry): its payload goes too.
+        ...((NAMES_A_CUSTOMER.has(event.topic) || outcome === "deleted" || outcome === "stale") && { payload: '{"redacted":true}' }),
         status: outcome === "applied" ? "processed" : "skipped",
         processedAt: new Date(),
         attempts: { increment: 1 },

@@ -60,8 +60,8 @@ export class BullJobQueue implements JobQueue {
         delay: job.runAt ? Math.max(0, job.runAt.getTime() - Date.now()) : undefined,
         attempts: job.maxAttempts ?? 8,
         backoff: { type: "custom" },
-        removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
+        removeOnComplete: job.sensitive ? true : { age: 24 * 3600, count: 10_000 },
+        removeOnFail: job.sensitive ? true : { age: 7 * 24 * 3600 },
       },
     );
     return { enqueued: true };

@@ -122,4 +122,45 @@ describe("database job queue", () => {
     await expect.poll(async () => (await db.job.findFirstOrThrow()).status).toBe("succeeded");
     await runner.stop();
   });
+
+  it("starts another shop's job while one shop's burst fills the head of the queue", async () => {
+    // Found by bench:flash-sale: the runner looked at the oldest few due jobs only, all of the flash-sale
+    // shop, which was at its limit, so the other shops waited for the whole burst.
+    const started: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = defineJob({
+      name: "slow",
+      payload,
+      async perform(value, { shop }) {
+        started.push(`${shop}:${value.n}`);
+        if (shop === "burst.myshopify.com") await gate;
+        return done;
+      },
+    });
+    const { queue, runner } = await runnerWith([slow as never], { concurrency: 2 });
+    for (let n = 0; n < 40; n++) await queue.enqueue({ name: "slow", shop: "burst.myshopify.com", payload: { n } });
+    await queue.enqueue({ name: "slow", shop: "quiet.myshopify.com", payload: { n: 99 } });
+    await runner.start();
+    await expect.poll(() => started).toContain("quiet.myshopify.com:99");
+    expect(started.filter((entry) => entry.startsWith("burst"))).toEqual(["burst.myshopify.com:0"]);
+    release();
+    await runner.stop();
+  });
+
+  it("runs a job of another lane beside the shop's main lane (a campaign's sends beside its webhooks)", async () => {
+    const started: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const webhook = defineJob({ name: "webhook", payload, perform: async (value) => (started.push(`webhook:${value.n}`), await gate, done) });
+    const send = defineJob({ name: "send", payload, lane: "delivery", perform: async (value) => (started.push(`send:${value.n}`), done) });
+    const { queue, runner } = await runnerWith([webhook as never, send as never], { concurrency: 3 });
+    for (let n = 0; n < 5; n++) await queue.enqueue({ name: "webhook", shop: "busy.myshopify.com", payload: { n } });
+    await queue.enqueue({ name: "send", shop: "busy.myshopify.com", payload: { n: 1 } });
+    await runner.start();
+    await expect.poll(() => started).toContain("send:1");
+    expect(started.filter((entry) => entry.startsWith("webhook"))).toEqual(["webhook:0"]); // the main lane stays one at a time
+    release();
+    await runner.stop();
+  });
 });

@@ -3,6 +3,7 @@ import { backfillDownloadJob, backfillNextJob, backfillPollJob } from "~/ingest/
 import { consentWritebackJob } from "~/delivery/feedback.server";
 import { dispatchJob } from "~/delivery/jobs.server";
 import { processWebhookJob } from "~/ingest/process-webhook.server";
+import { providerDeletionJob } from "~/privacy/provider-deletion.server";
 import { recomputeShopJob, refreshCustomersJob } from "~/insights/store/jobs.server";
 import { buildCampaignJob, detectOpportunitiesJob } from "~/opportunities/jobs.server";
 import { shopTickJob } from "~/shops/tick.server";
@@ -25,6 +26,7 @@ const definitions = [
   erase(runFlowsJob),
   erase(dispatchJob),
   erase(consentWritebackJob),
+  erase(providerDeletionJob),
 ];
 
 export function jobDefinitions(): Map<string, JobDefinition<unknown>> {

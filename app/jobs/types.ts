@@ -14,6 +14,12 @@ export interface JobRequest {
    * sweep of stuck webhook deliveries uses it, for a delivery whose job ended without settling it.
    */
   restartFinished?: boolean;
+  /**
+   * The payload holds personal data that may be kept only while the job is pending (a provider
+   * deletion request carries the address): BullMQ removes the job when it finishes (the database
+   * runner wipes it by its definition's `sensitive`).
+   */
+  sensitive?: boolean;
 }
 
 /** Expected outcomes are values. A thrown error is unexpected and retried like `retry`. */
@@ -51,6 +57,15 @@ export interface JobDefinition<P = unknown> {
   name: string;
   payload: z.ZodType<P>;
   maxAttempts?: number;
+  /**
+   * The per-shop limit counts jobs per lane: a job in its own lane runs beside the shop's other work.
+   * Sending is one ("delivery"): a campaign must not wait behind a flash sale's webhook backlog, and
+   * it only reads what webhooks write. Unset: the shop's main lane. (The database runner; BullMQ's
+   * per-shop semaphore has one lane.)
+   */
+  lane?: string;
+  /** The payload holds personal data: the database runner wipes it when the job finishes (enqueue such jobs with `sensitive` too, for BullMQ). */
+  sensitive?: boolean;
   perform(payload: P, context: JobContext): Promise<JobOutcome>;
   /** Runs once when the job fails for good (terminal failure or attempts exhausted). */
   onGiveUp?(payload: P, context: JobContext, reason: string): Promise<void>;

@@ -120,6 +120,11 @@ export function reencrypt(value: string, options: SecretOptions = {}): Reencrypt
   return { ok: true, ciphertext: encryptSecret(opened.plaintext, options), rotated: true };
 }
 
+/** Whether a stored value is one of our envelopes (as opposed to plain text from before encryption). */
+export function isEncryptedValue(value: string): boolean {
+  return parseEnvelope(value) !== undefined;
+}
+
 export function needsRotation(value: string, options: SecretOptions = {}): boolean {
   return parseEnvelope(value)?.keyId !== keyringFrom(options).currentId;
 }

@@ -117,18 +117,26 @@ async function loadCheckouts(db: Db, shop: string, now: Date): Promise<CheckoutS
     select: { token: true, cartToken: true, email: true, customerId: true, shopifyUpdatedAt: true, syncedAt: true, completedAt: true, totalPrice: true, lineItems: true },
   });
   if (!checkouts.length) return [];
-  const orders = await db.order.findMany({
-    where: {
-      shop,
-      OR: [
-        { checkoutToken: { in: checkouts.map((checkout) => checkout.token) } },
-        { cartToken: { in: checkouts.flatMap((checkout) => (checkout.cartToken ? [checkout.cartToken] : [])) } },
-        { email: { in: checkouts.map((checkout) => checkout.email!) } },
-        { customerId: { in: checkouts.flatMap((checkout) => (checkout.customerId ? [checkout.customerId] : [])) } },
-      ],
-    },
-    select: { checkoutToken: true, cartToken: true, email: true, customerId: true, processedAt: true },
-  });
+  // Four IN lists per query: chunks of 200 checkouts keep them under the driver's parameter limit (a
+  // flash sale's thousands of checkouts made this query fail, bench:flash-sale).
+  const orders: Array<{ checkoutToken: string | null; cartToken: string | null; email: string | null; customerId: string | null; processedAt: Date }> = [];
+  for (let start = 0; start < checkouts.length; start += 200) {
+    const chunk = checkouts.slice(start, start + 200);
+    orders.push(
+      ...(await db.order.findMany({
+        where: {
+          shop,
+          OR: [
+            { checkoutToken: { in: chunk.map((checkout) => checkout.token) } },
+            { cartToken: { in: chunk.flatMap((checkout) => (checkout.cartToken ? [checkout.cartToken] : [])) } },
+            { email: { in: chunk.map((checkout) => checkout.email!) } },
+            { customerId: { in: chunk.flatMap((checkout) => (checkout.customerId ? [checkout.customerId] : [])) } },
+          ],
+        },
+        select: { checkoutToken: true, cartToken: true, email: true, customerId: true, processedAt: true },
+      })),
+    );
+  }
   return checkouts.map((checkout) => {
     const updatedAt = checkout.shopifyUpdatedAt ?? checkout.syncedAt;
     // Ordered: by the same checkout or cart, or by the same shopper (any identity) since they abandoned.

@@ -7,6 +7,8 @@ const root = join(import.meta.dirname, "..", "..");
 
 export interface AppServer {
   url: string;
+  /** The process id (benchmarks read its memory from /proc). */
+  pid: number;
   /** Graceful stop (SIGTERM: finishes jobs in flight). */
   stop(): Promise<void>;
   /** A crash: SIGKILL, nothing finishes. */
@@ -49,6 +51,7 @@ async function startProcess(script: string, ready: RegExp, env: Record<string, s
   });
   return {
     url,
+    pid: child.pid!,
     stop: () => terminate(child, "SIGTERM"),
     kill: () => terminate(child, "SIGKILL"),
     output: () => output,

@@ -1,14 +1,27 @@
+import type { Db } from "~/db.server";
+import { pseudonymFor } from "~/privacy/pseudonym.server";
 import type { CustomerRecord, EmailConsentRecord } from "../records";
 import { type ApplyOutcome, type MirrorContext, createOrUpdateIfNewer, isStale, json, notNewerThan } from "./context";
+
+/**
+ * customers/redact leaves a tombstone under the customer id's pseudonym (privacy.server.ts); a late or
+ * repeated delivery about that customer must not create them again. Asked only for a customer we do
+ * not have, so it costs one lookup per new customer.
+ */
+export async function isRedactedCustomer(db: Db, shop: string, customerId: string): Promise<boolean> {
+  const tombstone = await db.customer.findUnique({ where: { shop_id: { shop, id: pseudonymFor(shop, "customer", customerId) } }, select: { redactedAt: true } });
+  return Boolean(tombstone?.redactedAt);
+}
 
 export async function upsertCustomer(ctx: MirrorContext, customer: CustomerRecord): Promise<ApplyOutcome> {
   const { db, shop } = ctx;
   const version = customer.updatedAt ?? ctx.observedAt;
   const existing = await db.customer.findUnique({
     where: { shop_id: { shop, id: customer.id } },
-    select: { shopifyUpdatedAt: true, deletedAt: true, emailConsentUpdatedAt: true },
+    select: { shopifyUpdatedAt: true, deletedAt: true, redactedAt: true, emailConsentUpdatedAt: true },
   });
-  if (existing?.deletedAt) return "deleted";
+  // A row redacted before tombstones were pseudonymous still carries redactedAt under the raw id.
+  if (existing?.deletedAt || existing?.redactedAt || (!existing && (await isRedactedCustomer(db, shop, customer.id)))) return "deleted";
   if (existing && isStale(version, existing.shopifyUpdatedAt)) return "stale";
 
   const consent = customer.consent;
@@ -48,9 +61,10 @@ export async function applyEmailConsent(ctx: MirrorContext, consent: EmailConsen
   const version = consent.updatedAt ?? ctx.observedAt;
   const existing = await db.customer.findUnique({
     where: { shop_id: { shop, id: consent.customerId } },
-    select: { deletedAt: true, emailConsentUpdatedAt: true },
+    select: { deletedAt: true, redactedAt: true, emailConsentUpdatedAt: true },
   });
-  if (existing?.deletedAt) return "deleted";
+  // A row redacted before tombstones were pseudonymous still carries redactedAt under the raw id.
+  if (existing?.deletedAt || existing?.redactedAt || (!existing && (await isRedactedCustomer(db, shop, consent.customerId)))) return "deleted";
   if (existing && isStale(version, existing.emailConsentUpdatedAt)) return "stale";
   const data = {
     emailConsentState: consent.state,

@@ -160,3 +160,33 @@ describe("Klaviyo adapter: validateCredentials", () => {
     expect(await adapter().validateCredentials()).toMatchObject({ ok: false, error: { type: "auth_failed" } });
   });
 });
+
+describe("Klaviyo adapter: privacy deletion (customers/redact)", () => {
+  it("asks for the profile's deletion by email, as the spec's request_profile_deletion", async () => {
+    expect(await adapter().requestDeletion({ email: "zelda@example.net" })).toEqual({ ok: true });
+    expect(fake.requests).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request.operation).toBe("request_profile_deletion");
+    expect(request.json).toEqual({
+      data: { type: "data-privacy-deletion-job", attributes: { profile: { data: { type: "profile", attributes: { email: "zelda@example.net" } } } } },
+    });
+  });
+
+  it("answers throttling, outages and a key without the data-privacy scope as values", async () => {
+    fake.respond(() => ({ status: 429, headers: { "retry-after": "3" }, body: clientError("throttled", "Request was throttled.") }));
+    expect(await adapter().requestDeletion({ email: "zelda@example.net" })).toEqual({ ok: false, error: { type: "rate_limited", retryable: true, retryAfterMs: 3_000 } });
+    fake.respond(() => ({ status: 503, body: { errors: [{ id: "e", code: "server_error", title: "Unavailable", detail: "try later" }] } }));
+    expect(await adapter().requestDeletion({ email: "zelda@example.net" })).toMatchObject({ ok: false, error: { type: "provider_down", retryable: true } });
+    fake.respond(() => ({ status: 403, body: clientError("permission_denied", "Missing scope data-privacy:write") }));
+    expect(await adapter().requestDeletion({ email: "zelda@example.net" })).toMatchObject({ ok: false, error: { type: "auth_failed", retryable: false } });
+  });
+
+  it("keeps Klaviyo's published limit for the deletion endpoint (3/s, 60/m) and waits instead of drawing a 429", async () => {
+    const limited = adapter();
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await limited.requestDeletion({ email: `p${i}@example.net` }));
+    expect(results.slice(0, 3).every((result) => result.ok)).toBe(true);
+    expect(results[3]).toMatchObject({ ok: false, error: { type: "rate_limited" } });
+    expect(fake.requests).toHaveLength(3);
+  });
+});

@@ -28,6 +28,10 @@ import {
 //   documents that this call lifts UNSUBSCRIBE / SPAM_REPORT suppressions, so it is opt-in per connection.
 // - Rate limits are Klaviyo's published per-endpoint limits (x-klaviyo-ratelimit in the spec), enforced
 //   locally with token buckets so a campaign slows down before Klaviyo answers 429.
+// - customers/redact: Klaviyo keeps a profile for every address we send an event for, so the adapter
+//   asks for its deletion (POST /api/data-privacy-deletion-jobs, by email; one identifier per request,
+//   as the spec requires). 202 means queued at Klaviyo; deleted profiles then show on its Deleted
+//   Profiles page. Needs the key's data-privacy:write scope: a 403 is auth_failed, not a success.
 
 export const KLAVIYO_REVISION = "2026-07-15";
 const ORIGIN = "https://a.klaviyo.com";
@@ -43,6 +47,7 @@ export const KLAVIYO_RATE_LIMITS = {
   "POST /api/event-bulk-create-jobs": { burst: "10/s", steady: "150/m" },
   "POST /api/profile-subscription-bulk-create-jobs": { burst: "75/s", steady: "750/m" },
   "GET /api/accounts": { burst: "1/s", steady: "15/m" },
+  "POST /api/data-privacy-deletion-jobs": { burst: "3/s", steady: "60/m" },
 } as const;
 export type KlaviyoEndpoint = keyof typeof KLAVIYO_RATE_LIMITS;
 
@@ -133,6 +138,15 @@ export function buildBulkCreateEvents(messages: OutgoingEmail[], metricName: str
   };
 }
 
+export function buildDeletionRequest(email: string) {
+  return {
+    data: {
+      type: "data-privacy-deletion-job",
+      attributes: { profile: { data: { type: "profile", attributes: { email } } } },
+    },
+  };
+}
+
 export function buildSubscribeProfiles(messages: OutgoingEmail[], listId: string | undefined) {
   const emails = [...new Set(messages.map((message) => message.to.email.toLowerCase()))];
   return {
@@ -170,7 +184,7 @@ function oversized(message: OutgoingEmail): EspError | undefined {
     : undefined;
 }
 
-export type KlaviyoAdapter = EspAdapter & { readonly endpointLimits: typeof KLAVIYO_RATE_LIMITS };
+export type KlaviyoAdapter = EspAdapter & Required<Pick<EspAdapter, "requestDeletion">> & { readonly endpointLimits: typeof KLAVIYO_RATE_LIMITS };
 
 export function createKlaviyoAdapter(connection: ConnectionFor<"klaviyo">, options: EspDeps = {}): KlaviyoAdapter {
   const deps = resolveDeps(options);
@@ -244,6 +258,11 @@ export function createKlaviyoAdapter(connection: ConnectionFor<"klaviyo">, optio
       if (failed) return { ok: false, error: failed };
       const result = await call("POST /api/events", buildCreateEvent(checked.message, connection.metricName, deps.now()));
       return result.ok ? { ok: true, providerMessageId: checked.message.idempotencyKey } : result;
+    },
+
+    async requestDeletion({ email }) {
+      const result = await call("POST /api/data-privacy-deletion-jobs", buildDeletionRequest(email));
+      return result.ok ? { ok: true } : result;
     },
 
     async sendBatch(messages) {

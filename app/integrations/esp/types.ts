@@ -78,6 +78,23 @@ export const espError = {
   network: (message: string): EspError => ({ type: "network", retryable: true, message: scrubEmails(message) }),
 };
 
+/** One line for a job's reason or the admin ("rate_limited: retry after 2000 ms"); never an address. */
+export function describeEspError(error: EspError): string {
+  switch (error.type) {
+    case "rate_limited":
+      return `rate_limited: retry after ${error.retryAfterMs} ms`;
+    case "provider_down":
+      return error.status === undefined ? "provider_down" : `provider_down: HTTP ${error.status}`;
+    case "network":
+      return `network: ${error.message}`;
+    case "auth_failed":
+      return error.reason ? `auth_failed: ${error.reason}` : "auth_failed";
+    case "invalid_recipient":
+    case "rejected":
+      return `${error.type}: ${error.reason}`;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Results
 
@@ -87,6 +104,9 @@ export type ValidationResult =
   /** `account` is a display label (account or server name), never a credential. */
   | { ok: true; account?: string; warnings?: string[] }
   | { ok: false; error: EspError };
+
+/** A privacy deletion request, accepted by the provider (it may complete asynchronously), or why not. */
+export type DeletionResult = { ok: true } | { ok: false; error: EspError };
 
 /** The provider's published limit for the call a send makes (the tightest one when a send makes several). */
 export type RateLimit = { perSecond: number; burst: number };
@@ -100,6 +120,12 @@ export interface EspAdapter {
   send(message: OutgoingEmail): Promise<SendResult>;
   /** One result per message, in order. Only where the provider's API sends many messages in one call. */
   sendBatch?(messages: OutgoingEmail[]): Promise<SendResult[]>;
+  /**
+   * customers/redact: ask the provider to delete the profile it keeps of this person. Only adapters
+   * whose provider keeps one because of us (Klaviyo makes a profile for every event's recipient);
+   * ADR 020 says what each provider keeps and why the others have no such call.
+   */
+  requestDeletion?(subject: { email: string }): Promise<DeletionResult>;
   close?(): Promise<void>;
 }
 

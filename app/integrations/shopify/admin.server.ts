@@ -2,6 +2,7 @@ import { createAdminApiClient } from "@shopify/admin-api-client";
 import type { z } from "zod";
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
+import { openSessionToken } from "~/shops/session-storage.server";
 import { SHOPIFY_API_VERSION } from "./api-version";
 
 // The Admin GraphQL port. Operations live one per file (operations/*), each with the zod schema of
@@ -120,6 +121,8 @@ export async function adminForShop(db: Db, shop: string): Promise<AdminResult<Ad
     where: { shop, isOnline: false },
     select: { accessToken: true },
   });
-  if (!session?.accessToken) return { ok: false, error: { kind: "no_session" } };
-  return { ok: true, data: createAdminGraphql(shop, session.accessToken) };
+  // Stored encrypted (shops/session-storage.server.ts); an unreadable token is as good as none.
+  const accessToken = session?.accessToken ? openSessionToken(session.accessToken, shop) : null;
+  if (!accessToken) return { ok: false, error: { kind: "no_session" } };
+  return { ok: true, data: createAdminGraphql(shop, accessToken) };
 }
