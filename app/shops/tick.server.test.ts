@@ -28,7 +28,8 @@ describe("shop ticks", () => {
       expect.arrayContaining([
         ["shop.tick", "succeeded"],
         ["insights.recompute", "succeeded"],
-        ["insights.customers", "queued"], // debounced a few seconds
+        // Debounced to the next few-second slot: still waiting, or run if the drain crossed the slot.
+        ["insights.customers", expect.stringMatching(/^(queued|succeeded)$/)],
         ["shop.tick", "queued"], // the next slot
       ]),
     );
