@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setCampaignHoldout } from "~/campaigns/holdout.server";
 import { buildCampaignFromOpportunity } from "~/campaigns/builder.server";
 import { BuiltinCopywriter } from "~/copy/builtin-copywriter";
 import { readyDb, type Db } from "~/db.server";
@@ -138,6 +139,8 @@ describe("customers/redact, end to end", () => {
     const plan = JSON.parse(campaign.plan);
     plan.steps[0].offerPercent = 10;
     await db.campaign.update({ where: { id: campaign.id }, data: { plan: JSON.stringify(plan) } });
+    // Nobody in the shop's default random holdout: she must get the email.
+    expect((await setCampaignHoldout(db, shop, campaign.id, 0)).ok).toBe(true);
     const url = new URL(`/app/campaigns/${campaign.id}`, server.url);
     url.searchParams.set("_data", "routes/app.campaigns.$id");
     const pressed = await fetch(url, { method: "POST", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0", authorization: `Bearer ${sessionToken(shop)}`, "content-type": "application/x-www-form-urlencoded" }, body: "intent=send_now" });
