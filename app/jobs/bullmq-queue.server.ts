@@ -184,6 +184,9 @@ export function startBullWorker(
       prefix,
       concurrency: options.concurrency,
       lockDuration: leaseMs,
+      // A dead worker's jobs come back after two stall checks; BullMQ's 30 s default would leave them
+      // waiting a minute even when the lease is seconds long.
+      stalledInterval: Math.min(30_000, leaseMs),
       name: workerId,
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
