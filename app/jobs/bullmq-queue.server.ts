@@ -77,24 +77,59 @@ function safeJobId(key: string): string {
   return key.replace(/:/g, "_");
 }
 
+// KEYS[1]: a shop lane's slots (job id -> lease expiry); KEYS[2]: the one job waiting for a slot.
+// ARGV: now, lease expiry, job id, limit, key ttl, may wait (1/0).
+// Returns 1 (slot held), 2 (this job is the lane's waiter) or 0 (taken, come back later).
 const ACQUIRE_SLOT = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  return 1
-end
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
   return 1
+end
+if ARGV[6] == '1' then
+  local waiter = redis.call('GET', KEYS[2])
+  if not waiter or waiter == ARGV[3] then
+    redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
+    return 2
+  end
 end
 return 0
 `;
 
-// The two commands the semaphore needs from BullMQ's ioredis connection.
+const RELEASE_WAITER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** How often the lane's waiter looks for a free slot. */
+const WAITER_POLL_MS = 3;
+
+// The commands the semaphore needs from BullMQ's ioredis connection.
 interface SlotClient {
   eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
   zrem(key: string, member: string): Promise<unknown>;
+}
+
+/**
+ * Takes a slot of the shop lane, or, as the lane's one waiter, takes the next slot the moment it is
+ * free: a shop's backlog is worked back to back instead of each job coming back after a re-delay.
+ * False when the slot is taken and another job already waits (or the wait ran out).
+ */
+async function acquireOrWait(
+  acquire: (mayWait: boolean) => Promise<number>,
+  stopWaiting: () => Promise<unknown>,
+  maxWaitMs: number,
+): Promise<boolean> {
+  let answer = await acquire(true);
+  const deadline = Date.now() + maxWaitMs;
+  while (answer === 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, WAITER_POLL_MS));
+    answer = await acquire(true);
+  }
+  if (answer === 2) await stopWaiting();
+  return answer === 1;
 }
 
 export interface BullWorkerOptions {
@@ -122,22 +157,30 @@ export function startBullWorker(
       if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
       const shop = job.data.shop;
       const client = (await worker.client) as unknown as SlotClient;
-      const slotKey = `${prefix}:shop-slots:${shop ?? "-"}`;
+      // The per-shop limit counts per lane, as in the database runner (ADR 021): a campaign sends
+      // beside its shop's webhook backlog.
+      const slotKey = `${prefix}:shop-slots:${shop ?? "-"}|${definition.lane ?? ""}`;
+      const waiterKey = `${slotKey}:waiter`;
       const slotMember = `${job.id}`;
-      const acquire = () =>
+      const acquire = (mayWait = false) =>
         client.eval(
           ACQUIRE_SLOT,
-          1,
+          2,
           slotKey,
+          waiterKey,
           Date.now(),
           Date.now() + leaseMs,
           slotMember,
           options.perShopConcurrency,
           leaseMs * 2,
-        );
-      if (!(await acquire())) {
-        // The shop is at its limit: come back shortly without spending an attempt.
-        await job.moveToDelayed(Date.now() + 250 + Math.random() * 500, token);
+          mayWait ? 1 : 0,
+        ) as Promise<number>;
+      const stopWaiting = () => client.eval(RELEASE_WAITER, 1, waiterKey, slotMember);
+      if (!(await acquireOrWait(acquire, stopWaiting, Math.min(leaseMs / 2, 5_000)))) {
+        // The shop lane is at its limit and has a job waiting for the next slot: come back later
+        // without spending an attempt. Re-delays short enough to matter for a quiet shop would churn
+        // a burst's whole backlog through Redis several times a second (ADR 021).
+        await job.moveToDelayed(Date.now() + 1_000 + Math.random() * 2_000, token);
         throw new DelayedError();
       }
       const heartbeat = async () => {

@@ -94,6 +94,48 @@ describe("BullMQ queue and worker", () => {
   });
 });
 
+describe("BullMQ per-shop lanes", () => {
+  it("hands a shop's slot to its waiting job at once, and runs another lane beside it", async () => {
+    const client = await readyDb();
+    const connection = redisConnection(redisUrl);
+    const queue = new BullJobQueue(connection, `${prefix}-lanes`);
+    const spans: Array<{ name: string; n: number; start: number; end: number }> = [];
+    const timed = (name: string, lane?: string) =>
+      defineJob({
+        name,
+        payload,
+        lane,
+        async perform({ n }) {
+          const start = Date.now();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          spans.push({ name, n, start, end: Date.now() });
+          return done;
+        },
+      });
+    const definitions = new Map<string, JobDefinition<unknown>>(
+      [timed("main"), timed("send", "delivery")].map((definition) => [definition.name, definition as unknown as JobDefinition<unknown>]),
+    );
+    const worker = startBullWorker(client, queue, connection, definitions, { concurrency: 4, perShopConcurrency: 1, prefix: `${prefix}-lanes` });
+    try {
+      await queue.enqueue({ name: "main", shop: "x", payload: { shop: "x", n: 1 } });
+      await queue.enqueue({ name: "main", shop: "x", payload: { shop: "x", n: 2 } });
+      await queue.enqueue({ name: "send", shop: "x", payload: { shop: "x", n: 3 } });
+      await waitFor(() => spans.length === 3, 20_000);
+      const [first, second] = spans.filter((span) => span.name === "main").sort((a, b) => a.start - b.start);
+      const send = spans.find((span) => span.name === "send")!;
+      // One main-lane job at a time; the second starts as the first ends (it waited for the slot,
+      // it was not put back for a second or more).
+      expect(second.start).toBeGreaterThanOrEqual(first.end);
+      expect(second.start - first.end).toBeLessThan(150);
+      // The delivery lane does not wait for the main lane.
+      expect(send.start).toBeLessThan(first.end);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
+
 describe("web and worker processes", () => {
   const processes: AppServer[] = [];
   const env = () => ({ DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, JOB_LEASE_MS: "3000" });
