@@ -120,7 +120,7 @@ describe("BullMQ per-shop lanes", () => {
       await queue.enqueue({ name: "main", shop: "x", payload: { shop: "x", n: 1 } });
       await queue.enqueue({ name: "main", shop: "x", payload: { shop: "x", n: 2 } });
       await queue.enqueue({ name: "send", shop: "x", payload: { shop: "x", n: 3 } });
-      await waitFor(() => spans.length === 3, 20_000);
+      await waitFor(async () => spans.length === 3, 20_000);
       const [first, second] = spans.filter((span) => span.name === "main").sort((a, b) => a.start - b.start);
       const send = spans.find((span) => span.name === "send")!;
       // One main-lane job at a time; the second starts as the first ends (it waited for the slot,
