@@ -1,14 +1,14 @@
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, Job, Queue, UnrecoverableError, Worker, type ConnectionOptions } from "bullmq";
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { isDatabaseUnavailable } from "~/health/database-errors";
 import { errorMessage, log } from "~/lib/logger.server";
 import { retryDelayMs } from "./backoff";
+import { type LaneClient, PARK_MS, ShopLane } from "./shop-lanes.server";
 import { UNAVAILABLE_RETRY_MS, type JobDefinition, type JobOutcome, type JobQueue, type JobRequest } from "./types";
 
-// Scale mode: BullMQ on Redis, worked by `npm run worker` processes (ADR 005). BullMQ's open-source
-// edition has no per-group concurrency, so a per-shop limit is a Redis sorted-set semaphore whose
-// entries expire with their lease (a crashed worker cannot hold a slot for ever).
+// Scale mode: BullMQ on Redis, worked by `npm run worker` processes (ADR 005). The per-shop limit is
+// kept in Redis by shop-lanes.server.ts (BullMQ's open-source edition has no per-group concurrency).
 
 export const QUEUE_NAME = "campaign-pilot";
 
@@ -77,61 +77,6 @@ function safeJobId(key: string): string {
   return key.replace(/:/g, "_");
 }
 
-// KEYS[1]: a shop lane's slots (job id -> lease expiry); KEYS[2]: the one job waiting for a slot.
-// ARGV: now, lease expiry, job id, limit, key ttl, may wait (1/0).
-// Returns 1 (slot held), 2 (this job is the lane's waiter) or 0 (taken, come back later).
-const ACQUIRE_SLOT = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-  return 1
-end
-if ARGV[6] == '1' then
-  local waiter = redis.call('GET', KEYS[2])
-  if not waiter or waiter == ARGV[3] then
-    redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
-    return 2
-  end
-end
-return 0
-`;
-
-const RELEASE_WAITER = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
-/** How often the lane's waiter looks for a free slot. */
-const WAITER_POLL_MS = 3;
-
-// The commands the semaphore needs from BullMQ's ioredis connection.
-interface SlotClient {
-  eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
-  zrem(key: string, member: string): Promise<unknown>;
-}
-
-/**
- * Takes a slot of the shop lane, or, as the lane's one waiter, takes the next slot the moment it is
- * free: a shop's backlog is worked back to back instead of each job coming back after a re-delay.
- * False when the slot is taken and another job already waits (or the wait ran out).
- */
-async function acquireOrWait(
-  acquire: (mayWait: boolean) => Promise<number>,
-  stopWaiting: () => Promise<unknown>,
-  maxWaitMs: number,
-): Promise<boolean> {
-  let answer = await acquire(true);
-  const deadline = Date.now() + maxWaitMs;
-  while (answer === 2 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, WAITER_POLL_MS));
-    answer = await acquire(true);
-  }
-  if (answer === 2) await stopWaiting();
-  return answer === 1;
-}
-
 export interface BullWorkerOptions {
   concurrency: number;
   perShopConcurrency: number;
@@ -156,35 +101,26 @@ export function startBullWorker(
       const definition = definitions.get(job.name);
       if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
       const shop = job.data.shop;
-      const client = (await worker.client) as unknown as SlotClient;
+      const client = (await worker.client) as unknown as LaneClient;
       // The per-shop limit counts per lane, as in the database runner (ADR 021): a campaign sends
       // beside its shop's webhook backlog.
-      const slotKey = `${prefix}:shop-slots:${shop ?? "-"}|${definition.lane ?? ""}`;
-      const waiterKey = `${slotKey}:waiter`;
+      const lane = new ShopLane(client, { prefix, shop, lane: definition.lane, limit: options.perShopConcurrency, leaseMs });
       const slotMember = `${job.id}`;
-      const acquire = (mayWait = false) =>
-        client.eval(
-          ACQUIRE_SLOT,
-          2,
-          slotKey,
-          waiterKey,
-          Date.now(),
-          Date.now() + leaseMs,
-          slotMember,
-          options.perShopConcurrency,
-          leaseMs * 2,
-          mayWait ? 1 : 0,
-        ) as Promise<number>;
-      const stopWaiting = () => client.eval(RELEASE_WAITER, 1, waiterKey, slotMember);
-      if (!(await acquireOrWait(acquire, stopWaiting, Math.min(leaseMs / 2, 5_000)))) {
-        // The shop lane is at its limit and has a job waiting for the next slot: come back later
-        // without spending an attempt. Re-delays short enough to matter for a quiet shop would churn
-        // a burst's whole backlog through Redis several times a second (ADR 021).
-        await job.moveToDelayed(Date.now() + 1_000 + Math.random() * 2_000, token);
+      const wakeNext = () =>
+        lane.wakeNext(async (id) => {
+          const parked = await Job.fromId(worker, id);
+          return parked && { state: await parked.getState(), promote: () => parked.promote() };
+        });
+      if (!(await lane.take(slotMember))) {
+        // Not this job's turn: it waits in line without spending an attempt (shop-lanes.server.ts).
+        await job.moveToDelayed(Date.now() + PARK_MS, token);
+        await wakeNext();
         throw new DelayedError();
       }
+      // The waiter's role may have just come free: the next in line takes it.
+      await wakeNext();
       const heartbeat = async () => {
-        await acquire();
+        await lane.keep(slotMember);
         await job.extendLock(token ?? "", leaseMs).catch(() => undefined);
       };
       const attempt = job.attemptsMade + 1;
@@ -201,7 +137,8 @@ export function startBullWorker(
           ? { status: "retry", reason: errorMessage(error), delayMs: UNAVAILABLE_RETRY_MS, countsAsAttempt: false }
           : { status: "retry", reason: errorMessage(error) };
       } finally {
-        await client.zrem(slotKey, slotMember);
+        await lane.release(slotMember);
+        await wakeNext();
       }
       if (outcome.status === "done") return;
       if (outcome.status === "retry" && outcome.countsAsAttempt === false) {

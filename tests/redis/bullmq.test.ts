@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { db, readyDb } from "~/db.server";
 import { BullJobQueue, redisConnection, startBullWorker } from "~/jobs/bullmq-queue.server";
+import { PARK_MS } from "~/jobs/shop-lanes.server";
 import { defineJob, done, fail, retry, type JobDefinition } from "~/jobs/types";
 import { type AppServer, startAppServer, startWorker } from "../support/app-server";
 import { webhookFixture } from "../support/fixtures";
@@ -129,6 +130,50 @@ describe("BullMQ per-shop lanes", () => {
       expect(second.start - first.end).toBeLessThan(150);
       // The delivery lane does not wait for the main lane.
       expect(send.start).toBeLessThan(first.end);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
+
+describe("BullMQ per-shop line", () => {
+  it("works a shop's backlog in order, one at a time, with nobody left waiting for the park timeout", async () => {
+    const client = await readyDb();
+    const connection = redisConnection(redisUrl);
+    const lanePrefix = `${prefix}-line`;
+    const queue = new BullJobQueue(connection, lanePrefix);
+    const runs: Array<{ n: number; start: number; end: number }> = [];
+    const definitions = new Map<string, JobDefinition<unknown>>([
+      [
+        "step",
+        defineJob({
+          name: "step",
+          payload,
+          async perform({ n }) {
+            const start = Date.now();
+            await new Promise((resolve) => setTimeout(resolve, 40));
+            runs.push({ n, start, end: Date.now() });
+            return done;
+          },
+        }) as unknown as JobDefinition<unknown>,
+      ],
+    ]);
+    // A job that no longer exists at the head of the line (its worker died after parking it and
+    // the job was removed since) must not block the lane.
+    await redis.zadd(`${lanePrefix}:shop-slots:y|:line`, 1, "gone-job");
+    const worker = startBullWorker(client, queue, connection, definitions, { concurrency: 4, perShopConcurrency: 1, prefix: lanePrefix });
+    try {
+      const started = Date.now();
+      for (let n = 1; n <= 12; n++) await queue.enqueue({ name: "step", shop: "y", payload: { shop: "y", n } });
+      await waitFor(async () => runs.length === 12, 30_000);
+      const sorted = [...runs].sort((a, b) => a.start - b.start);
+      for (let i = 1; i < sorted.length; i++) expect(sorted[i].start).toBeGreaterThanOrEqual(sorted[i - 1].end);
+      // Parked jobs were woken in turn: none sat out the minute a lost wake-up would cost.
+      expect(Date.now() - started).toBeLessThan(PARK_MS / 2);
+      // First come, first served, up to the race between the worker's four lanes fetching at once.
+      expect(sorted.map((run, position) => Math.abs(run.n - 1 - position)).every((displacement) => displacement <= 4)).toBe(true);
+      expect(await redis.zcard(`${lanePrefix}:shop-slots:y|:line`)).toBe(0);
     } finally {
       await worker.close();
       await queue.close();
