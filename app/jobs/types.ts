@@ -60,8 +60,7 @@ export interface JobDefinition<P = unknown> {
   /**
    * The per-shop limit counts jobs per lane: a job in its own lane runs beside the shop's other work.
    * Sending is one ("delivery"): a campaign must not wait behind a flash sale's webhook backlog, and
-   * it only reads what webhooks write. Unset: the shop's main lane. (The database runner; BullMQ's
-   * per-shop semaphore has one lane.)
+   * it only reads what webhooks write. Unset: the shop's main lane. (Both runners.)
    */
   lane?: string;
   /** The payload holds personal data: the database runner wipes it when the job finishes (enqueue such jobs with `sensitive` too, for BullMQ). */

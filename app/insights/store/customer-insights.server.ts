@@ -4,6 +4,7 @@ import { explainAffinity, topAffinities } from "../affinity/affinity-read";
 import { applyEvent, createAffinityState, type AffinityState } from "../affinity/affinity-state";
 import { fitShopLifecycle, scoreCustomer, type CustomerLifecycle, type ShopLifecycleModel } from "../lifecycle/lifecycle";
 import { summarisePurchases } from "../lifecycle/purchase-summary";
+import { loadSpecialFunctions } from "../special-functions";
 import { catalogLookup, loadCatalog } from "./catalog.server";
 import { loadCustomerHistory } from "./customer-events.server";
 
@@ -21,8 +22,13 @@ export interface StoredAffinity {
   explanation: string;
 }
 
-/** The stored lifecycle model, or one fitted on nothing (every score then comes from the heuristics). */
+/**
+ * The stored lifecycle model, or one fitted on nothing (every score then comes from the heuristics),
+ * ready to score with: a process that never fitted (a scale-mode worker started after the recompute)
+ * has not loaded the special functions the scores need.
+ */
 export async function shopLifecycleModel(db: Db, shop: string, now: number): Promise<ShopLifecycleModel> {
+  await loadSpecialFunctions();
   const stored = await db.shopInsightModel.findUnique({ where: { shop }, select: { lifecycle: true } });
   const parsed = stored ? (JSON.parse(stored.lifecycle) as Partial<ShopLifecycleModel>) : null;
   if (parsed?.bgNbd && parsed.gammaGamma && parsed.rfm && parsed.config) return parsed as ShopLifecycleModel;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { rawDriver, readyDb } from "~/db.server";
 import { recordDelivery } from "~/ingest/inbox.server";
 import { DbJobQueue, DbJobRunner } from "~/jobs/db-queue.server";
@@ -81,6 +81,24 @@ describe("persisted customer insights", () => {
     const changed = after.filter((row) => before.find((old) => old.customerId === row.customerId)!.computedAt.getTime() !== row.computedAt.getTime());
     expect(changed.map((row) => row.customerId)).toEqual(["2"]);
     expect(after.find((row) => row.customerId === "2")!.transactions).toBe(2);
+  });
+
+  it("refreshes a customer in a process that has not fitted a model itself (a fresh scale-mode worker)", async () => {
+    const db = await readyDb();
+    const shop = "fresh-worker.myshopify.com";
+    // Enough customers, and enough of them back, for a fitted model (not the heuristics).
+    for (let p = 1; p <= 2; p++) await ingest(shop, "products/create", product(p, "Ceramics"));
+    let orderId = 1;
+    for (let c = 1; c <= 30; c++) {
+      for (let visit = 0; visit < 1 + (c % 3); visit++) await ingest(shop, "orders/create", order(orderId++, c, [1 + (c % 2)], 20 + c * 3 + visit * 40));
+    }
+    const result = await recomputeShopInsights(db, shop, now);
+    expect(result.note ?? "").not.toMatch(/too few/);
+    // A worker process that starts after the recompute loads the stored model and only scores with
+    // it: its special functions (WebAssembly) were never loaded by a fit.
+    vi.resetModules();
+    const { refreshCustomerInsights } = await import("./customer-insights.server");
+    expect(await refreshCustomerInsights(db, shop, ["1"], now)).toBe(1);
   });
 
   it("forgets a redacted customer's insights", async () => {

@@ -2,7 +2,6 @@ import type { Db } from "~/db.server";
 import { summarisePurchases } from "../lifecycle/purchase-summary";
 import { predictionIntervals, type PredictionIntervals } from "../lifecycle/prediction-interval";
 import { trustStatement, type TrustStatement } from "../lifecycle/trust";
-import { loadSpecialFunctions } from "../special-functions";
 import { loadCustomerHistory } from "./customer-events.server";
 import { shopLifecycleModel } from "./customer-insights.server";
 
@@ -22,6 +21,5 @@ export interface CustomerPrediction {
 export async function customerPrediction(db: Db, shop: string, customerId: string, now = new Date()): Promise<CustomerPrediction> {
   const model = await shopLifecycleModel(db, shop, now.getTime());
   const [summary] = summarisePurchases((await loadCustomerHistory(db, shop, customerId)).orders, now.getTime());
-  await loadSpecialFunctions();
   return { trust: trustStatement(model), intervals: summary ? predictionIntervals(model, summary) : null, horizonDays: model.config.purchaseHorizonDays };
 }
