@@ -74,7 +74,8 @@ if (scale) {
   bullQueue = new BullQueue(QUEUE_NAME, { connection: redisConnection(REDIS), prefix });
   const redis = await bullQueue.client;
   slotSampler = setInterval(() => {
-    void redis.zcard(`${prefix}:shop-slots:${DEMO_SHOP}`).then((held) => (mostSlotsHeld = Math.max(mostSlotsHeld, held)));
+    // The shop's main lane (shop-lanes.server.ts); sends have a lane of their own.
+    void redis.zcard(`${prefix}:shop-slots:${DEMO_SHOP}|`).then((held) => (mostSlotsHeld = Math.max(mostSlotsHeld, held)));
   }, 100);
 }
 
