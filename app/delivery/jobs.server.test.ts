@@ -75,4 +75,24 @@ describe("the dispatch chain", () => {
     expect(dispatches.filter((job) => job.status === "succeeded").length).toBeGreaterThanOrEqual(3);
     expect(dispatches.filter((job) => job.key?.includes(":next-")).length).toBeGreaterThanOrEqual(2);
   });
+
+  it("a second \"Send now\" in the same 5-second slot still gets a dispatch, after one that ran or is running", async () => {
+    const queue = new DbJobQueue(db);
+    const other = "same-slot.myshopify.com";
+    const at = new Date(Math.floor(Date.now() / 5_000) * 5_000 + 1_000);
+    const dispatches = () => db.job.findMany({ where: { shop: other, name: DISPATCH }, orderBy: { runAt: "asc" }, select: { status: true, runAt: true } });
+
+    await scheduleDispatch(queue, other, at);
+    // That dispatch ran (another campaign's send, a test send's chain): the slot's key is taken.
+    await db.job.updateMany({ where: { shop: other, name: DISPATCH }, data: { status: "succeeded", finishedAt: new Date() } });
+    await scheduleDispatch(queue, other, new Date(at.getTime() + 1_000));
+    expect((await dispatches()).map((job) => job.status)).toEqual(["queued"]);
+
+    // Now it is running, and may have read the due sends before the new ones existed: one follows it.
+    await db.job.updateMany({ where: { shop: other, name: DISPATCH }, data: { status: "running", lockedAt: new Date(), lockedBy: "elsewhere" } });
+    await scheduleDispatch(queue, other, new Date(at.getTime() + 2_000));
+    const after = await dispatches();
+    expect(after.map((job) => job.status)).toEqual(["running", "queued"]);
+    expect(after[1].runAt.getTime()).toBeGreaterThan(at.getTime());
+  });
 });

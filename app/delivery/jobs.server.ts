@@ -8,6 +8,7 @@ import { dispatchDueSends } from "./dispatch.server";
 import { appLinkKey } from "./link-key.server";
 
 export const DISPATCH = "delivery.dispatch";
+const SLOT_MS = 5_000;
 
 /**
  * Works a shop's due sends now (or at `at`); one dispatch per shop per slot. A dispatch that leaves
@@ -17,10 +18,21 @@ export const DISPATCH = "delivery.dispatch";
  * continuations never multiply; a later one keeps the slot key and coalesces with other triggers.
  */
 export async function scheduleDispatch(queue: JobQueue, shop: string, at = new Date(), continuation = false): Promise<void> {
-  const slot = Math.floor(at.getTime() / 5_000);
-  const key = continuation ? `dispatch:${shop}:${slot}:next-${randomUUID()}` : `dispatch:${shop}:${slot}`;
-  await queue.enqueue({ name: DISPATCH, shop, payload: {}, key, runAt: at });
+  const slot = Math.floor(at.getTime() / SLOT_MS);
+  if (continuation) {
+    await queue.enqueue({ name: DISPATCH, shop, payload: {}, key: `dispatch:${shop}:${slot}:next-${randomUUID()}`, runAt: at });
+    return;
+  }
+  // A slot whose dispatch already ran starts again: new sends (a second "Send now" seconds after
+  // another) would otherwise wait for the shop tick. When the slot's dispatch is still queued it will
+  // see them; when it is running it may have read the due sends already, so the next slot's follows.
+  const slotKey = (n: number) => `dispatch:${shop}:${n}`;
+  const { enqueued } = await queue.enqueue({ name: DISPATCH, shop, payload: {}, key: slotKey(slot), runAt: at, restartFinished: true });
+  if (!enqueued) {
+    await queue.enqueue({ name: DISPATCH, shop, payload: {}, key: slotKey(slot + 1), runAt: new Date((slot + 1) * SLOT_MS), restartFinished: true });
+  }
 }
+
 
 export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = new Date()) {
   const adapter = await adapterForShop(db, shop);
