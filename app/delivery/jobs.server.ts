@@ -33,7 +33,6 @@ export async function scheduleDispatch(queue: JobQueue, shop: string, at = new D
   }
 }
 
-
 export async function dispatchShop(db: Db, queue: JobQueue, shop: string, now = new Date()) {
   const adapter = await adapterForShop(db, shop);
   if (!adapter) return null; // nothing can go out until the merchant connects an ESP (the admin says so)
