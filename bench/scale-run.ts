@@ -71,11 +71,12 @@ let bullQueue: Queue | undefined;
 if (scale) {
   const { Queue: BullQueue } = await import("bullmq");
   const { QUEUE_NAME, redisConnection } = await import("~/jobs/bullmq-queue.server");
+  const { shopLaneKeys } = await import("~/jobs/shop-lanes.server");
   bullQueue = new BullQueue(QUEUE_NAME, { connection: redisConnection(REDIS), prefix });
   const redis = await bullQueue.client;
   slotSampler = setInterval(() => {
-    // The shop's main lane (shop-lanes.server.ts); sends have a lane of their own.
-    void redis.zcard(`${prefix}:shop-slots:${DEMO_SHOP}|`).then((held) => (mostSlotsHeld = Math.max(mostSlotsHeld, held)));
+    // The shop's main lane; sends have a lane of their own.
+    void redis.zcard(shopLaneKeys(prefix, DEMO_SHOP, undefined).slots).then((held) => (mostSlotsHeld = Math.max(mostSlotsHeld, held)));
   }, 100);
 }
 

@@ -24,8 +24,9 @@ export async function scheduleDispatch(queue: JobQueue, shop: string, at = new D
     return;
   }
   // A slot whose dispatch already ran starts again: new sends (a second "Send now" seconds after
-  // another) would otherwise wait for the shop tick. When the slot's dispatch is still queued it will
-  // see them; when it is running it may have read the due sends already, so the next slot's follows.
+  // another) would otherwise wait for the shop tick. Otherwise it is queued or running, and a running
+  // one may have read the due sends already; the two cannot be told apart here, so the next slot's
+  // dispatch follows (after a queued one it finds nothing left and ends).
   const slotKey = (n: number) => `dispatch:${shop}:${n}`;
   const { enqueued } = await queue.enqueue({ name: DISPATCH, shop, payload: {}, key: slotKey(slot), runAt: at, restartFinished: true });
   if (!enqueued) {

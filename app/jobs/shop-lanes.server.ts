@@ -94,6 +94,12 @@ export interface ShopLaneOptions {
   leaseMs: number;
 }
 
+/** The Redis keys of a shop lane (also read by bench:scale and the Redis tests). */
+export function shopLaneKeys(prefix: string, shop: string | null, lane: string | undefined) {
+  const slots = `${prefix}:shop-slots:${shop ?? "-"}|${lane ?? ""}`;
+  return { slots, line: `${slots}:line`, waiter: `${slots}:waiter` };
+}
+
 export class ShopLane {
   private readonly slots: string;
   private readonly line: string;
@@ -103,8 +109,7 @@ export class ShopLane {
     private readonly client: LaneClient,
     private readonly options: ShopLaneOptions,
   ) {
-    const base = `${options.prefix}:shop-slots:${options.shop ?? "-"}|${options.lane ?? ""}`;
-    [this.slots, this.line, this.waiter] = [base, `${base}:line`, `${base}:waiter`];
+    ({ slots: this.slots, line: this.line, waiter: this.waiter } = shopLaneKeys(options.prefix, options.shop, options.lane));
   }
 
   /** Takes a slot (true), waiting for it as the lane's waiter if it is this job's turn; false: parked in line. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { db, readyDb } from "~/db.server";
 import { BullJobQueue, redisConnection, startBullWorker } from "~/jobs/bullmq-queue.server";
-import { PARK_MS } from "~/jobs/shop-lanes.server";
+import { PARK_MS, shopLaneKeys } from "~/jobs/shop-lanes.server";
 import { defineJob, done, fail, retry, type JobDefinition } from "~/jobs/types";
 import { type AppServer, startAppServer, startWorker } from "../support/app-server";
 import { webhookFixture } from "../support/fixtures";
@@ -35,6 +35,9 @@ afterAll(async () => {
 });
 
 const payload = z.object({ shop: z.string(), n: z.number() });
+/** Job definitions by name, as the worker takes them. */
+const registry = (...definitions: Array<{ name: string }>) =>
+  new Map(definitions.map((definition) => [definition.name, definition as unknown as JobDefinition<unknown>]));
 
 describe("BullMQ queue and worker", () => {
   it("retries, gives up once, and never runs two jobs of one shop at once", async () => {
@@ -46,32 +49,30 @@ describe("BullMQ queue and worker", () => {
     const active = new Map<string, number>();
     let maxPerShop = 0;
     let maxOverall = 0;
-    const definitions = new Map<string, JobDefinition<unknown>>(
-      [
-        defineJob({
-          name: "flaky",
-          payload,
-          perform: async () => (++flakyCalls < 3 ? retry("503", 10) : done),
-        }),
-        defineJob({
-          name: "terminal",
-          payload,
-          perform: async () => fail("bad data"),
-          onGiveUp: async ({ n }, _context, reason) => void givenUp.push(`${n}:${reason}`),
-        }),
-        defineJob({
-          name: "slow",
-          payload,
-          async perform({ shop }) {
-            active.set(shop, (active.get(shop) ?? 0) + 1);
-            maxPerShop = Math.max(maxPerShop, active.get(shop)!);
-            maxOverall = Math.max(maxOverall, [...active.values()].reduce((a, b) => a + b, 0));
-            await new Promise((resolve) => setTimeout(resolve, 30));
-            active.set(shop, active.get(shop)! - 1);
-            return done;
-          },
-        }),
-      ].map((definition) => [definition.name, definition as unknown as JobDefinition<unknown>]),
+    const definitions = registry(
+      defineJob({
+        name: "flaky",
+        payload,
+        perform: async () => (++flakyCalls < 3 ? retry("503", 10) : done),
+      }),
+      defineJob({
+        name: "terminal",
+        payload,
+        perform: async () => fail("bad data"),
+        onGiveUp: async ({ n }, _context, reason) => void givenUp.push(`${n}:${reason}`),
+      }),
+      defineJob({
+        name: "slow",
+        payload,
+        async perform({ shop }) {
+          active.set(shop, (active.get(shop) ?? 0) + 1);
+          maxPerShop = Math.max(maxPerShop, active.get(shop)!);
+          maxOverall = Math.max(maxOverall, [...active.values()].reduce((a, b) => a + b, 0));
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          active.set(shop, active.get(shop)! - 1);
+          return done;
+        },
+      }),
     );
     const worker = startBullWorker(client, queue, connection, definitions, {
       concurrency: 6,
@@ -113,9 +114,7 @@ describe("BullMQ per-shop lanes", () => {
           return done;
         },
       });
-    const definitions = new Map<string, JobDefinition<unknown>>(
-      [timed("main"), timed("send", "delivery")].map((definition) => [definition.name, definition as unknown as JobDefinition<unknown>]),
-    );
+    const definitions = registry(timed("main"), timed("send", "delivery"));
     const worker = startBullWorker(client, queue, connection, definitions, { concurrency: 4, perShopConcurrency: 1, prefix: `${prefix}-lanes` });
     try {
       await queue.enqueue({ name: "main", shop: "x", payload: { shop: "x", n: 1 } });
@@ -144,24 +143,22 @@ describe("BullMQ per-shop line", () => {
     const lanePrefix = `${prefix}-line`;
     const queue = new BullJobQueue(connection, lanePrefix);
     const runs: Array<{ n: number; start: number; end: number }> = [];
-    const definitions = new Map<string, JobDefinition<unknown>>([
-      [
-        "step",
-        defineJob({
-          name: "step",
-          payload,
-          async perform({ n }) {
-            const start = Date.now();
-            await new Promise((resolve) => setTimeout(resolve, 40));
-            runs.push({ n, start, end: Date.now() });
-            return done;
-          },
-        }) as unknown as JobDefinition<unknown>,
-      ],
-    ]);
+    const definitions = registry(
+      defineJob({
+        name: "step",
+        payload,
+        async perform({ n }) {
+          const start = Date.now();
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          runs.push({ n, start, end: Date.now() });
+          return done;
+        },
+      }),
+    );
     // A job that no longer exists at the head of the line (its worker died after parking it and
     // the job was removed since) must not block the lane.
-    await redis.zadd(`${lanePrefix}:shop-slots:y|:line`, 1, "gone-job");
+    const { line } = shopLaneKeys(lanePrefix, "y", undefined);
+    await redis.zadd(line, 1, "gone-job");
     const worker = startBullWorker(client, queue, connection, definitions, { concurrency: 4, perShopConcurrency: 1, prefix: lanePrefix });
     try {
       const started = Date.now();
@@ -173,7 +170,7 @@ describe("BullMQ per-shop line", () => {
       expect(Date.now() - started).toBeLessThan(PARK_MS / 2);
       // First come, first served, up to the race between the worker's four lanes fetching at once.
       expect(sorted.map((run, position) => Math.abs(run.n - 1 - position)).every((displacement) => displacement <= 4)).toBe(true);
-      expect(await redis.zcard(`${lanePrefix}:shop-slots:y|:line`)).toBe(0);
+      expect(await redis.zcard(line)).toBe(0);
     } finally {
       await worker.close();
       await queue.close();
