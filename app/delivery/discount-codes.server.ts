@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { Db } from "~/db.server";
+import { type Db, isUniqueViolation } from "~/db.server";
 import { describeAdminError, isRetryable, type AdminError, type AdminGraphql } from "~/integrations/shopify/admin.server";
 import { discountCodeBasicCreate } from "~/integrations/shopify/operations/discount-code-basic-create";
 import { discountRedeemCodeBulkAdd } from "~/integrations/shopify/operations/discount-redeem-code-bulk-add";
@@ -57,15 +57,11 @@ export async function ensureDiscountCodes(
   // 2. The step's code discount in Shopify (created with the first code).
   let discount = await db.campaignDiscount.findUnique({ where: { campaignId_step: { campaignId: offer.campaignId, step: offer.step } } });
   if (!discount) {
-    discount = await db.campaignDiscount.create({
-      data: {
-        shop,
-        campaignId: offer.campaignId,
-        step: offer.step,
-        percent: offer.percent,
-        startsAt: now,
-        endsAt: new Date(now.getTime() + offer.validDays * 86_400_000),
-      },
+    const data = { shop, campaignId: offer.campaignId, step: offer.step, percent: offer.percent, startsAt: now, endsAt: new Date(now.getTime() + offer.validDays * 86_400_000) };
+    // Another dispatch of the shop (JOB_CONCURRENCY_PER_SHOP > 1) may have written it a moment ago.
+    discount = await db.campaignDiscount.create({ data }).catch(async (error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return db.campaignDiscount.findUniqueOrThrow({ where: { campaignId_step: { campaignId: offer.campaignId, step: offer.step } } });
     });
   }
   const pending = codes.filter((code) => code.status === "pending");
@@ -108,6 +104,30 @@ export async function ensureDiscountCodes(
     await db.discountCode.updateMany({ where: { shop, code: { in: batch.map((code) => code.code) } }, data: { status: "created" } });
   }
   return { ok: true, codes: new Map(codes.map((code) => [code.recipientId, code.code])) };
+}
+
+const stepKey = (campaignId: string, step: number) => `${campaignId}:${step}`;
+
+/**
+ * A dispatch batch's codes: asked once per step, for every recipient of the batch the step will mail.
+ * The batch's sends go out in parallel, and each asking for its own code raced to create the step's
+ * Shopify discount (a unique violation: the send was put back for a minute); one bulk call per step
+ * is also 2 Admin API calls (the discount, then the other codes in bulk) where there were 200.
+ */
+export function batchDiscountCodes(db: Db, shop: string, mailed: ReadonlyArray<{ campaignId: string; step: number; recipientId: string }>, now: Date) {
+  const recipientsByStep = Map.groupBy(mailed, (send) => stepKey(send.campaignId, send.step));
+  const asked = new Map<string, Promise<CodesResult>>();
+  return async (admin: AdminGraphql, offer: StepOffer, recipientId: string): Promise<CodesResult> => {
+    const key = stepKey(offer.campaignId, offer.step);
+    let codes = asked.get(key);
+    if (!codes) {
+      codes = ensureDiscountCodes(db, admin, shop, offer, [...new Set([...(recipientsByStep.get(key) ?? []).map((send) => send.recipientId), recipientId])], now);
+      asked.set(key, codes);
+    }
+    const result = await codes;
+    // A recipient the batch did not announce (never expected) still gets a code of their own.
+    return result.ok && !result.codes.has(recipientId) ? ensureDiscountCodes(db, admin, shop, offer, [recipientId], now) : result;
+  };
 }
 
 export function describeCodesError(result: Extract<CodesResult, { ok: false }>): string {

@@ -15,7 +15,7 @@ import { allocateVariants, finishCampaigns } from "./campaign-progress.server";
 import type { SendDecision, SendFacts } from "./checks";
 import { recoveryIdentities, type RecoveryIdentities } from "./identity-check.server";
 import { standingAlertRequests } from "./alert-requests.server";
-import { describeCodesError, ensureDiscountCodes } from "./discount-codes.server";
+import { batchDiscountCodes, describeCodesError } from "./discount-codes.server";
 import { nextRecoveryAt, recoverStuckSends } from "./interrupted-sends.server";
 import { suppressedAmong } from "./suppression.server";
 import { explain, loadWhyContext } from "./why.server";
@@ -77,6 +77,8 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
     claimed.map((send) => ({ id: send.id, email: send.email, expectedValue: send.expectedValue, scheduledAt: send.scheduledAt, facts: facts.factsFor(send, campaigns.get(send.campaignId)!, plans.get(send.campaignId)!) })),
   );
   const reasons = await loadWhyContext(db, shop, campaigns);
+  const mailed = claimed.filter((send) => decisions.get(send.id)?.action === "send" && plans.get(send.campaignId)!.steps[send.step]?.offerPercent);
+  const codes = batchDiscountCodes(db, shop, mailed, now);
   let stop: number | null = null;
   const queue = [...claimed];
   const worker = async () => {
@@ -89,7 +91,7 @@ export async function dispatchDueSends(db: Db, shop: string, deps: DispatchDeps)
         const campaign = campaigns.get(send.campaignId)!;
         const decision = decisions.get(send.id)!;
         const why = explain(reasons, campaign, send, facts, plans.get(send.campaignId)!, decision, now);
-        const outcome = await sendOne(db, settings, campaign, plans.get(send.campaignId)!, send, { decision, why, recipient: facts.recipients.get(send.recipientId)! }, deps, now);
+        const outcome = await sendOne(db, settings, campaign, plans.get(send.campaignId)!, send, { decision, why, recipient: facts.recipients.get(send.recipientId)!, codes }, deps, now);
         result[outcome.counter]++;
         if (outcome.retryAfterMs !== undefined) stop = Math.max(stop ?? 0, outcome.retryAfterMs);
       } catch (error) {
@@ -237,6 +239,7 @@ interface Decided {
   /** Why (JSON), stored with the row's outcome. */
   why: (outcome: string) => string;
   recipient: CampaignRecipient;
+  codes: ReturnType<typeof batchDiscountCodes>;
 }
 
 async function sendOne(db: Db, settings: ShopSettings, campaign: Campaign, plan: CampaignPlan, send: Send, decided: Decided, deps: DispatchDeps, now: Date): Promise<Outcome> {
@@ -270,7 +273,7 @@ async function sendOne(db: Db, settings: ShopSettings, campaign: Campaign, plan:
     const admin = await adminForShop(db, shop);
     if (!admin.ok) return retryLater(db, send, "no Shopify session to create the discount code", 3_600_000);
     const offerInfo = { campaignId: campaign.id, campaignTitle: campaign.title, step: send.step, percent: offer, validDays: 7 };
-    const codes = await ensureDiscountCodes(db, admin.data, shop, offerInfo, [recipient.id], now);
+    const codes = await decided.codes(admin.data, offerInfo, recipient.id);
     if (!codes.ok) {
       return codes.retryable ? retryLater(db, send, describeCodesError(codes), 60_000) : finish(db, send, { status: "failed", lastError: describeCodesError(codes) }, "failed");
     }

@@ -15,31 +15,39 @@ export interface VariantResult extends VariantStats {
 
 /** Per variant of a step: sends, and sends that led to a click or an order (the success measure). */
 export async function variantStats(db: Db, shop: string, campaignId: string, step: number, variants: number): Promise<{ stats: VariantStats[]; clicks: number[]; orders: number[] }> {
-  const sends = await db.send.findMany({ where: { shop, campaignId, step, status: "sent" }, select: { id: true, variant: true } });
-  const variantOf = new Map(sends.map((send) => [send.id, send.variant]));
-  const [clicked, ordered] = await Promise.all([
+  // Counted in the database and only the sends that succeeded looked up: the dispatcher asks before
+  // every batch, and reading every sent row of the step each time slowed a 5,000-recipient send.
+  const [counts, clicked, ordered] = await Promise.all([
+    db.send.groupBy({ by: ["variant"], where: { shop, campaignId, step, status: "sent" }, _count: { _all: true } }),
     db.emailEvent.findMany({ where: { shop, campaignId, type: "click", sendId: { not: null } }, select: { sendId: true }, distinct: ["sendId"] }),
     db.orderAttribution.findMany({ where: { shop, campaignId, sendId: { not: null } }, select: { sendId: true } }),
   ]);
   const stats = Array.from({ length: variants }, () => ({ sends: 0, successes: 0 }));
   const clicks = new Array<number>(variants).fill(0);
   const orders = new Array<number>(variants).fill(0);
-  for (const send of sends) if (send.variant < variants) stats[send.variant].sends++;
+  for (const row of counts) if (row.variant < variants) stats[row.variant].sends = row._count._all;
+  const variantOf = await sentVariants(db, shop, campaignId, step, [...new Set([...clicked, ...ordered].map((row) => row.sendId!))]);
   const successful = new Set<string>();
-  for (const { sendId } of clicked) {
-    const variant = variantOf.get(sendId!);
-    if (variant === undefined || variant >= variants) continue;
-    clicks[variant]++;
-    successful.add(sendId!);
-  }
-  for (const { sendId } of ordered) {
-    const variant = variantOf.get(sendId!);
-    if (variant === undefined || variant >= variants) continue;
-    orders[variant]++;
-    successful.add(sendId!);
+  for (const [events, tally] of [[clicked, clicks], [ordered, orders]] as const) {
+    for (const { sendId } of events) {
+      const variant = variantOf.get(sendId!);
+      if (variant === undefined || variant >= variants) continue;
+      tally[variant]++;
+      successful.add(sendId!);
+    }
   }
   for (const sendId of successful) stats[variantOf.get(sendId)!].successes++;
   return { stats, clicks, orders };
+}
+
+/** The variant of each of these sends that belongs to the step and went out, in chunks (parameter limits). */
+async function sentVariants(db: Db, shop: string, campaignId: string, step: number, sendIds: string[]): Promise<Map<string, number>> {
+  const variantOf = new Map<string, number>();
+  for (let i = 0; i < sendIds.length; i += 500) {
+    const rows = await db.send.findMany({ where: { shop, campaignId, step, status: "sent", id: { in: sendIds.slice(i, i + 500) } }, select: { id: true, variant: true } });
+    for (const row of rows) variantOf.set(row.id, row.variant);
+  }
+  return variantOf;
 }
 
 /** Stores what each step's variants achieved on the campaign (when it is done, and on demand). */
