@@ -44,27 +44,30 @@ export async function upsertOrder(ctx: MirrorContext, order: OrderRecord): Promi
   if (!applied) return "stale";
 
   if (order.lines) {
-    await db.$transaction([
-      db.orderLine.deleteMany({ where: { shop, orderId: order.id } }),
-      db.orderLine.createMany({
-        data: order.lines.map((line) => ({
-          shop,
-          orderId: order.id,
-          id: line.id,
-          productId: line.productId,
-          variantId: line.variantId,
-          title: line.title,
-          variantTitle: line.variantTitle,
-          sku: line.sku,
-          vendor: line.vendor,
-          quantity: line.quantity,
-          price: money(line.price),
-          totalDiscount: money(line.totalDiscount),
-          refundedQuantity:
-            line.currentQuantity === null ? 0 : Math.max(0, line.quantity - line.currentQuantity),
-        })),
-      }),
-    ]);
+    const lines = order.lines.map((line) => ({
+      shop,
+      orderId: order.id,
+      id: line.id,
+      productId: line.productId,
+      variantId: line.variantId,
+      title: line.title,
+      variantTitle: line.variantTitle,
+      sku: line.sku,
+      vendor: line.vendor,
+      quantity: line.quantity,
+      price: money(line.price),
+      totalDiscount: money(line.totalDiscount),
+      refundedQuantity: line.currentQuantity === null ? 0 : Math.max(0, line.quantity - line.currentQuantity),
+    }));
+    // Only while this payload's version is still the stored one, checked in the same transaction: two
+    // deliveries of an order applied side by side (a per-shop limit above 1) must not leave the older
+    // one's lines. The no-op update also locks the order's row (PostgreSQL), so rewrites take turns.
+    await db.$transaction(async (tx) => {
+      const { count } = await tx.order.updateMany({ where: { shop, id: order.id, shopifyUpdatedAt: version }, data: { shopifyUpdatedAt: version } });
+      if (!count) return;
+      await tx.orderLine.deleteMany({ where: { shop, orderId: order.id } });
+      await tx.orderLine.createMany({ data: lines });
+    });
   }
   for (const refund of order.refunds ?? []) await storeRefund(ctx, refund, order.currency);
   // Refunds (from this payload or delivered before the order) raise what the snapshot says.
@@ -109,14 +112,16 @@ async function storeRefund(ctx: MirrorContext, refund: RefundRecord, currency: s
   }
 }
 
-/** refundedQuantity = the larger of what the order snapshot says and the sum of stored refunds. */
+/** refundedQuantity = the larger of what the order snapshot says and the sum of stored refunds (and the total likewise). */
 async function reconcileRefunds(ctx: MirrorContext, orderId: string): Promise<void> {
   const { db, shop } = ctx;
   const [refunds, refundLines] = await Promise.all([
     db.refund.aggregate({ where: { shop, orderId }, _sum: { amount: true } }),
     db.refundLine.groupBy({ by: ["lineItemId"], where: { shop, orderId }, _sum: { quantity: true } }),
   ]);
-  await db.order.updateMany({ where: { shop, id: orderId }, data: { totalRefunded: refunds._sum.amount ?? 0 } });
+  // Refunds only add up, so the larger total wins, however two refunds applied side by side interleave.
+  const totalRefunded = refunds._sum.amount ?? 0;
+  await db.order.updateMany({ where: { shop, id: orderId, totalRefunded: { lt: totalRefunded } }, data: { totalRefunded } });
   for (const line of refundLines) {
     const refunded = line._sum.quantity ?? 0;
     await db.orderLine.updateMany({

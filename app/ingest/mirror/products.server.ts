@@ -1,3 +1,4 @@
+import type { Db } from "~/db.server";
 import { toMinorUnits } from "~/lib/money";
 import type { CollectionRecord, InventoryLevelRecord, ProductRecord, VariantRecord } from "../records";
 import { type ApplyOutcome, type MirrorContext, createOrUpdateIfNewer, isStale, json, notNewerThan } from "./context";
@@ -59,9 +60,10 @@ export async function upsertVariant(ctx: MirrorContext, variant: VariantRecord):
   });
   if (existing && isStale(version, existing.shopifyUpdatedAt)) return "stale";
 
-  const availableQuantity = variant.inventoryItemId
-    ? ((await stockedQuantity(ctx, variant.inventoryItemId)) ?? variant.inventoryQuantity)
-    : variant.inventoryQuantity;
+  // With inventory levels stored, the stock is their sum, written by writeStock under its lock when
+  // it changes (a variant new to us, or one that moved to another item); else the payload's quantity.
+  const stocked = variant.inventoryItemId ? await stockedQuantity(db, shop, variant.inventoryItemId) : null;
+  const restock = stocked !== null && (!existing || stocked !== existing.availableQuantity);
   const data = {
     productId: variant.productId,
     title: variant.title,
@@ -72,7 +74,7 @@ export async function upsertVariant(ctx: MirrorContext, variant: VariantRecord):
     inventoryItemId: variant.inventoryItemId,
     inventoryPolicy: variant.inventoryPolicy.toLowerCase(),
     inventoryQuantity: variant.inventoryQuantity,
-    availableQuantity,
+    ...(stocked === null ? { availableQuantity: variant.inventoryQuantity } : !existing && { availableQuantity: stocked }),
     position: variant.position,
     shopifyUpdatedAt: version,
     deletedAt: null,
@@ -83,9 +85,13 @@ export async function upsertVariant(ctx: MirrorContext, variant: VariantRecord):
     !existing,
   );
   if (!applied) return "stale";
+  const stock = restock ? await writeStock(ctx, variant.inventoryItemId!) : null;
   if (existing && !existing.deletedAt) {
     await recordPriceChange(ctx, variant, existing, { price: data.price, compareAtPrice: data.compareAtPrice });
-    await recordAvailabilityChange(ctx, variant, existing.availableQuantity, availableQuantity);
+    // The stock before, as writeStock read it under its lock (a level update may have moved it since).
+    const before = stock ? stock.variants.find((row) => row.id === variant.id)?.availableQuantity : existing.availableQuantity;
+    const after = stock ? stock.total : (data.availableQuantity ?? existing.availableQuantity);
+    await recordAvailabilityChange(ctx, variant, before, after);
   }
   return "applied";
 }
@@ -123,22 +129,30 @@ export async function applyInventoryLevel(ctx: MirrorContext, level: InventoryLe
   );
   if (!applied) return "stale";
   // Kept even when no variant has this item yet; upsertVariant reads the levels when it arrives.
-  const total = await stockedQuantity(ctx, level.inventoryItemId);
-  const variants = await db.variant.findMany({
-    where: { shop, inventoryItemId: level.inventoryItemId, deletedAt: null },
-    select: { id: true, productId: true, availableQuantity: true },
-  });
-  await db.variant.updateMany({
-    where: { shop, inventoryItemId: level.inventoryItemId },
-    data: { availableQuantity: total },
-  });
+  const { variants, total } = await writeStock(ctx, level.inventoryItemId);
   for (const variant of variants) await recordAvailabilityChange(ctx, variant, variant.availableQuantity, total);
   return "applied";
 }
 
-async function stockedQuantity(ctx: MirrorContext, inventoryItemId: string): Promise<number | null> {
-  const sum = await ctx.db.inventoryLevel.aggregate({
-    where: { shop: ctx.shop, inventoryItemId },
+/**
+ * The item's variants get the sum of its levels, read and written in one transaction that first
+ * locks their rows (PostgreSQL; SQLite has one writer): two level updates of an item applied side
+ * by side (a per-shop limit above 1, a flash sale's orders) must not leave the older sum.
+ */
+async function writeStock(ctx: MirrorContext, inventoryItemId: string) {
+  const where = { shop: ctx.shop, inventoryItemId };
+  return ctx.db.$transaction(async (tx) => {
+    await tx.variant.updateMany({ where, data: { inventoryItemId } });
+    const variants = await tx.variant.findMany({ where: { ...where, deletedAt: null }, select: { id: true, productId: true, availableQuantity: true } });
+    const total = await stockedQuantity(tx, ctx.shop, inventoryItemId);
+    await tx.variant.updateMany({ where, data: { availableQuantity: total } });
+    return { variants, total };
+  });
+}
+
+async function stockedQuantity(db: Pick<Db, "inventoryLevel">, shop: string, inventoryItemId: string): Promise<number | null> {
+  const sum = await db.inventoryLevel.aggregate({
+    where: { shop, inventoryItemId },
     _sum: { available: true },
     _count: true,
   });
