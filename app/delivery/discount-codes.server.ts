@@ -111,8 +111,8 @@ const stepKey = (campaignId: string, step: number) => `${campaignId}:${step}`;
 /**
  * A dispatch batch's codes: asked once per step, for every recipient of the batch the step will mail.
  * The batch's sends go out in parallel, and each asking for its own code raced to create the step's
- * Shopify discount (a unique violation: the send was put back for a minute); one bulk call per step
- * is also 2 Admin API calls (the discount, then the other codes in bulk) where there were 200.
+ * Shopify discount (a unique violation: the send was put back for a minute). A batch's codes also
+ * take 2 Admin API calls now (the discount, then the other codes in bulk), not one per send.
  */
 export function batchDiscountCodes(db: Db, shop: string, mailed: ReadonlyArray<{ campaignId: string; step: number; recipientId: string }>, now: Date) {
   const recipientsByStep = Map.groupBy(mailed, (send) => stepKey(send.campaignId, send.step));
