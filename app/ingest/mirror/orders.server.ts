@@ -44,21 +44,7 @@ export async function upsertOrder(ctx: MirrorContext, order: OrderRecord): Promi
   if (!applied) return "stale";
 
   if (order.lines) {
-    const lines = order.lines.map((line) => ({
-      shop,
-      orderId: order.id,
-      id: line.id,
-      productId: line.productId,
-      variantId: line.variantId,
-      title: line.title,
-      variantTitle: line.variantTitle,
-      sku: line.sku,
-      vendor: line.vendor,
-      quantity: line.quantity,
-      price: money(line.price),
-      totalDiscount: money(line.totalDiscount),
-      refundedQuantity: line.currentQuantity === null ? 0 : Math.max(0, line.quantity - line.currentQuantity),
-    }));
+    const lines = order.lines.map((line) => ({ shop, orderId: order.id, id: line.id, ...lineValues(line, order.currency) }));
     // Only while this payload's version is still the stored one, checked in the same transaction: two
     // deliveries of an order applied side by side (a per-shop limit above 1) must not leave the older
     // one's lines. The no-op update also locks the order's row (PostgreSQL), so rewrites take turns.
@@ -171,7 +157,16 @@ export async function upsertOrderLine(
   currency: string,
   line: OrderLineRecord,
 ): Promise<void> {
-  const values = {
+  const values = lineValues(line, currency);
+  await ctx.db.orderLine.upsert({
+    where: { shop_orderId_id: { shop: ctx.shop, orderId, id: line.id } },
+    create: { shop: ctx.shop, orderId, id: line.id, ...values },
+    update: values,
+  });
+}
+
+function lineValues(line: OrderLineRecord, currency: string) {
+  return {
     productId: line.productId,
     variantId: line.variantId,
     title: line.title,
@@ -183,9 +178,4 @@ export async function upsertOrderLine(
     totalDiscount: toMinorUnits(line.totalDiscount, currency),
     refundedQuantity: line.currentQuantity === null ? 0 : Math.max(0, line.quantity - line.currentQuantity),
   };
-  await ctx.db.orderLine.upsert({
-    where: { shop_orderId_id: { shop: ctx.shop, orderId, id: line.id } },
-    create: { shop: ctx.shop, orderId, id: line.id, ...values },
-    update: values,
-  });
 }
