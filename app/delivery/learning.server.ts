@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { contentOf } from "~/campaigns/campaigns.server";
+import { inChunks } from "~/lib/chunks";
 import { probabilityBest, type Random, type VariantStats } from "./variants";
 
 // What each subject variant achieved (sends, clicks, attributed orders), used by the dispatcher to
@@ -26,7 +27,10 @@ export async function variantStats(db: Db, shop: string, campaignId: string, ste
   const clicks = new Array<number>(variants).fill(0);
   const orders = new Array<number>(variants).fill(0);
   for (const row of counts) if (row.variant < variants) stats[row.variant].sends = row._count._all;
-  const variantOf = await sentVariants(db, shop, campaignId, step, [...new Set([...clicked, ...ordered].map((row) => row.sendId!))]);
+  // The variant of each send that succeeded, if it belongs to the step and went out.
+  const succeeded = [...clicked, ...ordered].map((row) => row.sendId!);
+  const sent = await inChunks(succeeded, (ids) => db.send.findMany({ where: { shop, campaignId, step, status: "sent", id: { in: ids } }, select: { id: true, variant: true } }));
+  const variantOf = new Map(sent.map((row) => [row.id, row.variant]));
   const successful = new Set<string>();
   for (const [events, tally] of [[clicked, clicks], [ordered, orders]] as const) {
     for (const { sendId } of events) {
@@ -38,16 +42,6 @@ export async function variantStats(db: Db, shop: string, campaignId: string, ste
   }
   for (const sendId of successful) stats[variantOf.get(sendId)!].successes++;
   return { stats, clicks, orders };
-}
-
-/** The variant of each of these sends that belongs to the step and went out, in chunks (parameter limits). */
-async function sentVariants(db: Db, shop: string, campaignId: string, step: number, sendIds: string[]): Promise<Map<string, number>> {
-  const variantOf = new Map<string, number>();
-  for (let i = 0; i < sendIds.length; i += 500) {
-    const rows = await db.send.findMany({ where: { shop, campaignId, step, status: "sent", id: { in: sendIds.slice(i, i + 500) } }, select: { id: true, variant: true } });
-    for (const row of rows) variantOf.set(row.id, row.variant);
-  }
-  return variantOf;
 }
 
 /** Stores what each step's variants achieved on the campaign (when it is done, and on demand). */
