@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { PrismaClient } from "@prisma/client";
+import { type Prisma, PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type * as AdapterPg from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
@@ -87,6 +87,28 @@ export const SQLITE_BUSY_TIMEOUT_MS = 1_000;
 // Prisma fixes the provider in a generated client, so PostgreSQL uses a second client generated from
 // the derived schema (scripts/db.mjs). Its model API is identical; the cast keeps one type (ADR 002).
 export function createDb(url: string): DbWithDriver {
+  const created = connect(url);
+  dialects.set(created.db, created.driver.kind);
+  return created;
+}
+
+const dialects = new WeakMap<Db, RawDriver["kind"]>();
+
+/**
+ * Runs SQL built with `Prisma.sql` on either provider. A client's own template tag nests only the
+ * fragments of its own generated client, and the PostgreSQL client is a second one (see createDb),
+ * so the placeholders are chosen here: `?` for SQLite, `$1…` for PostgreSQL.
+ */
+export function queryRows<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
+  return dialects.get(db) === "postgres" ? db.$queryRawUnsafe<T[]>(query.text, ...query.values) : db.$queryRawUnsafe<T[]>(query.sql, ...query.values);
+}
+
+/** As queryRows, for a statement: the number of rows it changed. */
+export function executeSql(db: Db, query: Prisma.Sql): Promise<number> {
+  return dialects.get(db) === "postgres" ? db.$executeRawUnsafe(query.text, ...query.values) : db.$executeRawUnsafe(query.sql, ...query.values);
+}
+
+function connect(url: string): DbWithDriver {
   if (isPostgresUrl(url)) {
     const require = createRequire(import.meta.url);
     const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readyDb, type Db } from "~/db.server";
+import { loadShopSettings, saveShopSettings } from "~/shops/settings.server";
 import { webhookFixture } from "../../tests/support/fixtures";
 import { ingest } from "../../tests/support/ingest";
 
@@ -46,5 +47,18 @@ describe("order attribution", () => {
       ["2", "c-utm", "utm", 5000],
       ["3", "c-click", "click", 5000],
     ]);
+  });
+
+  it("applies the shop's own click window, up to the longest a merchant can set", async () => {
+    const longWindow = "attribution-long.myshopify.com";
+    await db.campaign.create({ data: { id: "c-long", shop: longWindow, kind: "promotional", angle: "new_arrival", title: "long" } });
+    await saveShopSettings(db, longWindow, { ...(await loadShopSettings(db, longWindow)), attributionWindowDays: 14 });
+    await db.emailEvent.create({
+      data: { shop: longWindow, campaignId: "c-long", email: "slow@example.com", type: "click", source: "link", eventKey: "k2", occurredAt: new Date("2026-11-01T12:00:00Z") },
+    });
+    await ingest(longWindow, "orders/create", order(11, { email: "slow@example.com", processed_at: "2026-11-13T12:00:00Z" })); // 12 days: within 14
+    await ingest(longWindow, "orders/create", order(12, { email: "slow@example.com", processed_at: "2026-11-20T12:00:00Z" })); // 19 days: past it
+    const credited = await db.orderAttribution.findMany({ where: { shop: longWindow } });
+    expect(credited.map((row) => [row.orderId, row.campaignId, row.method])).toEqual([["11", "c-long", "click"]]);
   });
 });

@@ -2,18 +2,18 @@ import type { Db } from "~/db.server";
 import { isUniqueViolation } from "~/db.server";
 import type { OrderRecord } from "~/ingest/records";
 import { toMinorUnits } from "~/lib/money";
-import { loadShopSettings } from "~/shops/settings.server";
+import { MAX_ATTRIBUTION_WINDOW_DAYS, loadShopSettings } from "~/shops/settings.server";
 
 // Orders credited to a campaign, once per order, by the strongest evidence available: one of our
 // discount codes, then our UTM parameters on the landing page, then a click in our email within the
 // shop's attribution window (settings, 5 days by default) before the order.
 
-export const CLICK_WINDOW_DAYS = 5;
 const DAY = 86_400_000;
 
 export type Attribution = { campaignId: string; sendId: string | null; method: "discount_code" | "utm" | "click" };
 
-export async function findAttribution(db: Db, shop: string, order: OrderRecord, clickWindowDays = CLICK_WINDOW_DAYS): Promise<Attribution | null> {
+/** `clickWindowDays` is asked only when a click is found (it costs a query, and most orders have none). */
+async function findAttribution(db: Db, shop: string, order: OrderRecord, clickWindowDays: () => Promise<number>): Promise<Attribution | null> {
   if (order.discountCodes.length) {
     const code = await db.discountCode.findFirst({ where: { shop, code: { in: order.discountCodes.map((c) => c.toUpperCase()) } } });
     if (code) {
@@ -26,18 +26,21 @@ export async function findAttribution(db: Db, shop: string, order: OrderRecord, 
     return { campaignId: utmCampaign, sendId: null, method: "utm" };
   }
   if (order.email) {
-    const clickedAt = order.processedAt.getTime();
+    const orderedAt = order.processedAt.getTime();
+    // The latest click within the longest window a shop can set; the shop's own window is applied to it.
     const clicked = await db.emailEvent.findFirst({
       where: {
         shop,
         type: "click",
         email: order.email,
         campaignId: { not: null },
-        occurredAt: { gte: new Date(clickedAt - clickWindowDays * DAY), lte: order.processedAt },
+        occurredAt: { gte: new Date(orderedAt - MAX_ATTRIBUTION_WINDOW_DAYS * DAY), lte: order.processedAt },
       },
       orderBy: { occurredAt: "desc" },
     });
-    if (clicked) return { campaignId: clicked.campaignId!, sendId: clicked.sendId, method: "click" };
+    if (clicked && clicked.occurredAt.getTime() >= orderedAt - (await clickWindowDays()) * DAY) {
+      return { campaignId: clicked.campaignId!, sendId: clicked.sendId, method: "click" };
+    }
   }
   return null;
 }
@@ -55,10 +58,11 @@ function utmCampaignOf(landingSite: string | null): string | null {
 /** Credits the order to a campaign if our emails led to it; an order is credited once, ever. */
 export async function attributeOrder(db: Db, shop: string, order: OrderRecord): Promise<Attribution | null> {
   if (order.cancelledAt) return null;
-  if (await db.orderAttribution.findUnique({ where: { shop_orderId: { shop, orderId: order.id } } })) return null;
-  const settings = await loadShopSettings(db, shop);
-  const attribution = await findAttribution(db, shop, order, settings.attributionWindowDays);
+  // Evidence first: every delivery of an order asks (orders/create, paid, updated...), most orders have
+  // none, and looking for it is then one query where the checks below are two.
+  const attribution = await findAttribution(db, shop, order, async () => (await loadShopSettings(db, shop)).attributionWindowDays);
   if (!attribution) return null;
+  if (await db.orderAttribution.findUnique({ where: { shop_orderId: { shop, orderId: order.id } } })) return null;
   try {
     await db.orderAttribution.create({
       data: {

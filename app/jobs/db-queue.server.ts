@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Job } from "@prisma/client";
-import { type Db, isUniqueViolation } from "~/db.server";
+import type { Db } from "~/db.server";
 import { isDatabaseUnavailable } from "~/health/database-errors";
 import { noteWriteFailed, noteWriteSucceeded } from "~/health/database-writes.server";
 import { errorMessage, log } from "~/lib/logger.server";
 import { retryDelayMs } from "./backoff";
+import { type DueJob, type LaneExclusion, claimJob, dueJobs, insertJob, settleJob } from "./job-statements.server";
 import { UNAVAILABLE_RETRY_MS, type JobDefinition, type JobOutcome, type JobQueue, type JobRequest } from "./types";
 
 // The default queue: jobs are rows in the Job table, worked by a runner inside the web process.
@@ -18,19 +18,7 @@ export class DbJobQueue implements JobQueue {
   constructor(private readonly db: Db) {}
 
   async enqueue(job: JobRequest): Promise<{ enqueued: boolean }> {
-    try {
-      await this.db.job.create({
-        data: {
-          name: job.name,
-          shop: job.shop,
-          key: job.key ?? null,
-          payload: JSON.stringify(job.payload ?? {}),
-          runAt: job.runAt ?? new Date(),
-          ...(job.maxAttempts && { maxAttempts: job.maxAttempts }),
-        },
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+    if (!(await insertJob(this.db, job))) {
       if (!job.restartFinished || !job.key) return { enqueued: false };
       const { count } = await this.db.job.updateMany({
         where: { key: job.key, status: { in: ["failed", "succeeded"] } },
@@ -211,25 +199,13 @@ export class DbJobRunner {
     // Shop lanes already at their limit are left out of the query: when one shop's burst fills the
     // head of the queue (a flash sale), the other shops' jobs behind it must still be found and started.
     const saturated = [...this.runningPerShop].filter(([key, running]) => !key.startsWith("|") && running >= this.options.perShopConcurrency);
-    const candidates = await this.db.job.findMany({
-      where: {
-        status: "queued",
-        runAt: { lte: new Date() },
-        ...(saturated.length && { NOT: saturated.map(([key]) => this.laneFilter(key)) }),
-      },
-      orderBy: [{ runAt: "asc" }, { createdAt: "asc" }],
-      take: free * 4,
-    });
+    const candidates = await dueJobs(this.db, saturated.map(([key]) => this.laneExclusion(key)), free * 4);
     let started = 0;
     for (const candidate of candidates) {
       if (started >= free) break;
       const shopKey = this.laneKey(candidate);
       if ((this.runningPerShop.get(shopKey) ?? 0) >= this.options.perShopConcurrency) continue;
-      const { count } = await this.db.job.updateMany({
-        where: { id: candidate.id, status: "queued" },
-        data: { status: "running", lockedAt: new Date(), lockedBy: this.workerId, attempts: { increment: 1 } },
-      });
-      if (count === 0) continue; // another runner took it
+      if (!(await claimJob(this.db, candidate.id, this.workerId))) continue; // another runner took it
       started++;
       this.runningPerShop.set(shopKey, (this.runningPerShop.get(shopKey) ?? 0) + 1);
       const run = this.execute({ ...candidate, attempts: candidate.attempts + 1 })
@@ -249,21 +225,20 @@ export class DbJobRunner {
   }
 
   /** "<shop>|<lane>": the per-shop limit counts per lane (JobDefinition.lane). Shop-less jobs start with "|". */
-  private laneKey(job: Pick<Job, "shop" | "name">): string {
+  private laneKey(job: Pick<DueJob, "shop" | "name">): string {
     return `${job.shop ?? ""}|${this.definitions.get(job.name)?.lane ?? ""}`;
   }
 
-  /** The jobs of one shop lane, as a query condition. */
-  private laneFilter(key: string) {
+  /** The jobs of one shop lane, to leave out of the search for due jobs. */
+  private laneExclusion(key: string): LaneExclusion {
     const separator = key.lastIndexOf("|");
     const [shop, lane] = [key.slice(0, separator), key.slice(separator + 1)];
-    const inLane = (name: string) => (this.definitions.get(name)?.lane ?? "") === lane;
-    const names = [...this.definitions.keys()];
+    const names = [...this.definitions.keys()].filter((name) => (this.definitions.get(name)?.lane ?? "") === lane);
     // The main lane also holds unknown names (they fail at once), so it is "not in another lane".
-    return lane ? { shop, name: { in: names.filter(inLane) } } : { shop, name: { notIn: names.filter((name) => !inLane(name)) } };
+    return lane ? { shop, names, except: false } : { shop, names: [...this.definitions.keys()].filter((name) => !names.includes(name)), except: true };
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async execute(job: DueJob): Promise<void> {
     const definition = this.definitions.get(job.name);
     const maxAttempts = job.maxAttempts;
     if (!definition) {
@@ -311,38 +286,21 @@ export class DbJobRunner {
   }
 
   /** Records the outcome; returns the reason when the job has failed for good. */
-  private async finish(job: Job, outcome: JobOutcome): Promise<string | undefined> {
-    const where = { id: job.id, lockedBy: this.workerId };
+  private async finish(job: DueJob, outcome: JobOutcome): Promise<string | undefined> {
     // A sensitive payload (JobDefinition.sensitive) is kept only while the job may still run.
-    const wipe = this.definitions.get(job.name)?.sensitive ? { payload: "{}" } : {};
+    const wipePayload = this.definitions.get(job.name)?.sensitive ?? false;
     if (outcome.status === "done") {
-      await this.db.job.updateMany({
-        where,
-        data: { status: "succeeded", finishedAt: new Date(), lockedAt: null, lastError: null, ...wipe },
-      });
+      await settleJob(this.db, job.id, this.workerId, { status: "succeeded", lastError: null, wipePayload });
       return undefined;
     }
     const free = outcome.status === "retry" && outcome.countsAsAttempt === false;
     if (outcome.status === "retry" && (free || job.attempts < job.maxAttempts)) {
       const delay = outcome.delayMs ?? retryDelayMs(job.attempts);
-      await this.db.job.updateMany({
-        where,
-        data: {
-          status: "queued",
-          runAt: new Date(Date.now() + delay),
-          lockedAt: null,
-          lockedBy: null,
-          lastError: outcome.reason,
-          ...(free && { attempts: { decrement: 1 } }),
-        },
-      });
+      await settleJob(this.db, job.id, this.workerId, { status: "queued", runAt: new Date(Date.now() + delay), lastError: outcome.reason, refundAttempt: free });
       log.warn("job will retry", { job: job.name, id: job.id, attempt: job.attempts, delayMs: delay, reason: outcome.reason });
       return undefined;
     }
-    await this.db.job.updateMany({
-      where,
-      data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: outcome.reason, ...wipe },
-    });
+    await settleJob(this.db, job.id, this.workerId, { status: "failed", lastError: outcome.reason, wipePayload });
     log.warn("job failed", { job: job.name, id: job.id, attempts: job.attempts, reason: outcome.reason });
     return outcome.reason;
   }

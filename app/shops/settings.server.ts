@@ -19,6 +19,9 @@ const flowSwitchSchema = z
 
 // A shop's settings live as JSON on Shop.settings, parsed by this one schema (defaults fill gaps, so
 // older rows keep working as settings are added).
+/** The longest attribution window a merchant can set (attribution looks this far back for clicks). */
+export const MAX_ATTRIBUTION_WINDOW_DAYS = 30;
+
 export const shopSettingsSchema = z.object({
   brandVoice: brandVoiceSchema.prefault({}),
   detectors: detectorConfigSchema.prefault({}),
@@ -33,7 +36,7 @@ export const shopSettingsSchema = z.object({
     })
     .prefault({}),
   /** An order within this many days of a click in our email is credited to that campaign. */
-  attributionWindowDays: z.number().int().min(1).max(30).default(5),
+  attributionWindowDays: z.number().int().min(1).max(MAX_ATTRIBUTION_WINDOW_DAYS).default(5),
   /** Share of every audience kept back at random, to measure what email really added. */
   holdoutPercent: z.number().min(0).max(50).default(5),
   /** Campaign kinds the merchant lets go out without review (still visible and stoppable). */

@@ -56,8 +56,9 @@ export async function upsertOrder(ctx: MirrorContext, order: OrderRecord): Promi
     });
   }
   for (const refund of order.refunds ?? []) await storeRefund(ctx, refund, order.currency);
-  // Refunds (from this payload or delivered before the order) raise what the snapshot says.
-  if (order.refunds?.length || (await db.refund.count({ where: { shop, orderId: order.id } }))) {
+  // Refunds (from this payload or delivered before the order) raise what the snapshot says. Refunds
+  // delivered once the order was stored reconciled it themselves (applyRefund), so only a new order asks.
+  if (order.refunds?.length || (!existing && (await db.refund.count({ where: { shop, orderId: order.id } })))) {
     await reconcileRefunds(ctx, order.id);
   }
   return "applied";
