@@ -1,4 +1,6 @@
+import { Prisma } from "@prisma/client";
 import { z } from "zod";
+import { type Db, executeSql, queryRows } from "~/db.server";
 import { tryParseJson } from "~/lib/json";
 import { defineJob, done, fail } from "~/jobs/types";
 import { ensureShop } from "~/shops/shops.server";
@@ -22,7 +24,7 @@ export const processWebhookJob = defineJob({
   payload: z.object({ webhookEventId: z.string() }),
   maxAttempts: 10,
   async perform({ webhookEventId }, { db, queue }) {
-    const event = await db.webhookEvent.findUnique({ where: { id: webhookEventId } });
+    const event = await loadDelivery(db, webhookEventId);
     if (!event) return fail("delivery not found");
     if (event.status !== "received") return done; // a duplicate job: the delivery is handled
 
@@ -37,17 +39,12 @@ export const processWebhookJob = defineJob({
     if (outcome === "applied") await reactToChange(context, parsed.command);
     // shop/redact removes the inbox row itself along with everything else of the shop. The other two
     // privacy deliveries name the customer: once done, their payload goes (the row stays as the record).
-    await db.webhookEvent.updateMany({
-      where: { id: event.id },
-      data: {
-        // A delivery that was not applied is never read again, and may be about a redacted or deleted
-        // customer (a late retry): its payload goes too.
-        ...((NAMES_A_CUSTOMER.has(event.topic) || outcome === "deleted" || outcome === "stale") && { payload: '{"redacted":true}' }),
-        status: outcome === "applied" ? "processed" : "skipped",
-        processedAt: new Date(),
-        attempts: { increment: 1 },
-        lastError: outcome === "applied" ? null : outcome,
-      },
+    // A delivery that was not applied is never read again, and may be about a redacted or deleted
+    // customer (a late retry): its payload goes too.
+    await settleDelivery(db, webhookEventId, {
+      applied: outcome === "applied",
+      lastError: outcome === "applied" ? null : outcome,
+      redactPayload: NAMES_A_CUSTOMER.has(event.topic) || outcome === "deleted" || outcome === "stale",
     });
     return done;
   },
@@ -58,3 +55,27 @@ export const processWebhookJob = defineJob({
     });
   },
 });
+
+// The delivery's read and its settling are raw SQL, like the job queue's statements (ADR 022): they
+// are two of every delivery's dozen queries.
+
+interface DeliveryRow {
+  shop: string;
+  topic: string;
+  payload: string;
+  status: string;
+  triggeredAt: Date | string | null;
+  receivedAt: Date | string;
+}
+
+async function loadDelivery(db: Db, id: string) {
+  const [row] = await queryRows<DeliveryRow>(db, Prisma.sql`SELECT "shop","topic","payload","status","triggeredAt","receivedAt" FROM "WebhookEvent" WHERE "id" = ${id}`);
+  // Raw rows carry dates as the driver gives them (a Date, or SQLite's ISO text).
+  return row && { ...row, triggeredAt: row.triggeredAt === null ? null : new Date(row.triggeredAt), receivedAt: new Date(row.receivedAt) };
+}
+
+async function settleDelivery(db: Db, id: string, settled: { applied: boolean; lastError: string | null; redactPayload: boolean }): Promise<void> {
+  const redact = settled.redactPayload ? Prisma.sql`, "payload" = '{"redacted":true}'` : Prisma.empty;
+  await executeSql(db, Prisma.sql`UPDATE "WebhookEvent" SET "status" = ${settled.applied ? "processed" : "skipped"}, "processedAt" = ${new Date()},
+    "attempts" = "attempts" + 1, "lastError" = ${settled.lastError}${redact} WHERE "id" = ${id}`);
+}
