@@ -46,6 +46,11 @@ describe("orders and refunds", () => {
     await ingest(shop, "orders/updated", order({ updated_at: "2026-01-02T00:00:00Z", line_items: original.line_items.slice(0, 1) }));
     expect(before).toBeGreaterThan(1);
     expect(await db.orderLine.count({ where: { shop } })).toBe(1);
+
+    // Same lines, one value edited: the stored lines are compared column by column, not by count.
+    const [line] = original.line_items as Array<Record<string, unknown>>;
+    await ingest(shop, "orders/updated", order({ updated_at: "2026-01-03T00:00:00Z", line_items: [{ ...line, quantity: 7, current_quantity: 7 }] }));
+    expect(await db.orderLine.findMany({ where: { shop }, select: { quantity: true } })).toEqual([{ quantity: 7 }]);
   });
 });
 

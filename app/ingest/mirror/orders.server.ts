@@ -48,12 +48,15 @@ export async function upsertOrder(ctx: MirrorContext, order: OrderRecord): Promi
     // Only while this payload's version is still the stored one, checked in the same transaction: two
     // deliveries of an order applied side by side (a per-shop limit above 1) must not leave the older
     // one's lines. The no-op update also locks the order's row (PostgreSQL), so rewrites take turns.
-    await db.$transaction(async (tx) => {
-      const { count } = await tx.order.updateMany({ where: { shop, id: order.id, shopifyUpdatedAt: version }, data: { shopifyUpdatedAt: version } });
-      if (!count) return;
-      await tx.orderLine.deleteMany({ where: { shop, orderId: order.id } });
-      await tx.orderLine.createMany({ data: lines });
-    });
+    // orders/paid and orders/updated mostly repeat the lines: one read then spares the transaction.
+    if (!existing || !(await storedLinesMatch(ctx, order.id, lines))) {
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.order.updateMany({ where: { shop, id: order.id, shopifyUpdatedAt: version }, data: { shopifyUpdatedAt: version } });
+        if (!count) return;
+        await tx.orderLine.deleteMany({ where: { shop, orderId: order.id } });
+        await tx.orderLine.createMany({ data: lines });
+      });
+    }
   }
   for (const refund of order.refunds ?? []) await storeRefund(ctx, refund, order.currency);
   // Refunds (from this payload or delivered before the order) raise what the snapshot says. Refunds
@@ -62,6 +65,17 @@ export async function upsertOrder(ctx: MirrorContext, order: OrderRecord): Promi
     await reconcileRefunds(ctx, order.id);
   }
   return "applied";
+}
+
+type StoredLine = Awaited<ReturnType<MirrorContext["db"]["orderLine"]["findMany"]>>[number];
+
+async function storedLinesMatch(ctx: MirrorContext, orderId: string, lines: StoredLine[]): Promise<boolean> {
+  const stored = new Map((await ctx.db.orderLine.findMany({ where: { shop: ctx.shop, orderId } })).map((line) => [line.id, line]));
+  if (stored.size !== lines.length) return false;
+  return lines.every((line) => {
+    const same = stored.get(line.id);
+    return same !== undefined && (Object.keys(line) as (keyof StoredLine)[]).every((column) => same[column] === line[column]);
+  });
 }
 
 /** Refunds are keyed by id, so a redelivered refund is stored once and counted once. */
