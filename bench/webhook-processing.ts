@@ -31,16 +31,19 @@ const db = await readyDb();
 const driver = await rawDriver();
 if (driver.kind !== "sqlite") throw new Error("SQLite only");
 
-// Count statements by their first words and table, through the connection Prisma and the inbox share.
+// Count statements by their first words and table, as they run (Prisma's and the inbox's share the
+// connection; the statements are reused, so running is counted, not preparing).
 const statements = new Map<string, number>();
-const connection = driver.connection();
-const prepare = connection.prepare.bind(connection);
-connection.prepare = ((sql: string) => {
-  const kind = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? "?";
-  const table = /(?:FROM|INTO|UPDATE)\s+[`"]?(?:main[`"]?\.[`"]?)?(\w+)/i.exec(sql)?.[1] ?? "";
-  statements.set(`${kind} ${table}`, (statements.get(`${kind} ${table}`) ?? 0) + 1);
-  return prepare(sql);
-}) as typeof connection.prepare;
+const statementClass = Object.getPrototypeOf(driver.connection().prepare("SELECT 1")) as Record<"run" | "all" | "get", (...args: unknown[]) => unknown>;
+for (const method of ["run", "all", "get"] as const) {
+  const original = statementClass[method];
+  statementClass[method] = function (this: { source: string }, ...args: unknown[]) {
+    const kind = /^\s*(\w+)/.exec(this.source)?.[1]?.toUpperCase() ?? "?";
+    const table = /(?:FROM|INTO|UPDATE)\s+[`"]?(?:main[`"]?\.[`"]?)?(\w+)/i.exec(this.source)?.[1] ?? "";
+    statements.set(`${kind} ${table}`, (statements.get(`${kind} ${table}`) ?? 0) + 1);
+    return original.apply(this, args);
+  };
+}
 
 const queue = new DbJobQueue(db);
 const plan = planTraffic({ seconds: 3600, ordersPerMinute: 1000, backgroundShops: 0, backgroundPerShopPerMinute: 0, productsPerShop: 20, customersPerShop: 50 }).slice(0, count);
