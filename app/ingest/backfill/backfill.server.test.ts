@@ -208,6 +208,19 @@ describe("backfill on install", () => {
     expect(customers).toMatchObject({ status: "completed", error: "2 lines rejected" });
   });
 
+  it("leaves the lines of an order that a webhook stored in a newer version than the export's", async () => {
+    await db.backfillRun.deleteMany();
+    // orders/updated came in after the export was taken: one line left, a later version.
+    await db.order.update({ where: { shop_id: { shop, id: "7" } }, data: { shopifyUpdatedAt: new Date("2026-01-01T00:00:00Z") } });
+    await db.orderLine.deleteMany({ where: { shop, orderId: "7" } });
+    await db.orderLine.create({ data: { shop, orderId: "7", id: "71", title: "Product 1", quantity: 2, price: 1250 } });
+    await startBackfill(db, queue, shop);
+    await runner.drain();
+    while (await finishRunningOperation());
+    expect(await db.orderLine.findMany({ where: { shop, orderId: "7" }, select: { id: true, quantity: true } })).toEqual([{ id: "71", quantity: 2 }]);
+    expect(await db.orderLine.count({ where: { shop, orderId: "8" } })).toBe(2);
+  });
+
   it("does nothing for a shop that is not installed", async () => {
     await db.backfillRun.deleteMany();
     await db.shop.update({ where: { shop }, data: { uninstalledAt: new Date() } });

@@ -223,7 +223,7 @@ async function importJsonl(
 }
 
 class BulkLineApplier {
-  private orderCurrency: { orderId: string; currency: string } | undefined;
+  private orderCurrency: { orderId: string; currency: string; stale: boolean } | undefined;
 
   constructor(private readonly ctx: MirrorContext) {}
 
@@ -243,11 +243,14 @@ class BulkLineApplier {
       case "customer":
         await upsertCustomer(this.ctx, line.customer);
         return;
-      case "order":
-        await upsertOrder(this.ctx, line.order);
-        this.orderCurrency = { orderId: line.order.id, currency: line.order.currency };
+      case "order": {
+        const outcome = await upsertOrder(this.ctx, line.order);
+        this.orderCurrency = { orderId: line.order.id, currency: line.order.currency, stale: outcome !== "applied" };
         return;
+      }
       case "lineItem":
+        // A webhook already stored a newer version of the order, lines included: the export's lines are older.
+        if (this.orderCurrency?.orderId === line.orderId && this.orderCurrency.stale) return;
         await upsertOrderLine(this.ctx, line.orderId, await this.currencyOf(line.orderId), line.line);
         return;
     }
