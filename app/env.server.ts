@@ -22,8 +22,6 @@ const EnvSchema = z.object({
     .transform((value) => value === "true"),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
-  // A shop's webhook deliveries (and backfill) applied side by side: their lane's own limit.
-  WEBHOOK_CONCURRENCY_PER_SHOP: z.coerce.number().int().min(1).max(16).default(1),
   // A running job's lease: a job whose process died is taken over after this long.
   JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),

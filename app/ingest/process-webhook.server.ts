@@ -2,7 +2,7 @@ import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { type Db, executeSql, queryRows } from "~/db.server";
 import { tryParseJson } from "~/lib/json";
-import { MIRROR_LANE, defineJob, done, fail } from "~/jobs/types";
+import { defineJob, done, fail } from "~/jobs/types";
 import { ensureShop } from "~/shops/shops.server";
 import { applyCommand } from "./apply.server";
 import { reactToChange } from "./reactions.server";
@@ -23,7 +23,6 @@ export const processWebhookJob = defineJob({
   name: PROCESS_WEBHOOK,
   payload: z.object({ webhookEventId: z.string() }),
   maxAttempts: 10,
-  lane: MIRROR_LANE,
   async perform({ webhookEventId }, { db, queue }) {
     const event = await loadDelivery(db, webhookEventId);
     if (!event) return fail("delivery not found");

@@ -80,8 +80,6 @@ function safeJobId(key: string): string {
 export interface BullWorkerOptions {
   concurrency: number;
   perShopConcurrency: number;
-  /** Lanes with a per-shop limit of their own, as in the database runner. */
-  laneConcurrency?: Partial<Record<string, number>>;
   leaseMs?: number;
   prefix?: string;
 }
@@ -106,8 +104,7 @@ export function startBullWorker(
       const client = (await worker.client) as unknown as LaneClient;
       // The per-shop limit counts per lane, as in the database runner (ADR 021): a campaign sends
       // beside its shop's webhook backlog.
-      const limit = options.laneConcurrency?.[definition.lane ?? ""] ?? options.perShopConcurrency;
-      const lane = new ShopLane(client, { prefix, shop, lane: definition.lane, limit, leaseMs });
+      const lane = new ShopLane(client, { prefix, shop, lane: definition.lane, limit: options.perShopConcurrency, leaseMs });
       const slotMember = `${job.id}`;
       const wakeNext = () =>
         lane.wakeNext(async (id) => {

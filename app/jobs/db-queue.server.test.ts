@@ -163,23 +163,4 @@ describe("database job queue", () => {
     release();
     await runner.stop();
   });
-
-  it("gives a lane its own per-shop limit (webhooks side by side, the main lane still one at a time)", async () => {
-    const running = { mirror: 0, main: 0 };
-    const most = { mirror: 0, main: 0 };
-    const work = (lane: "mirror" | "main") => async () => {
-      running[lane]++;
-      most[lane] = Math.max(most[lane], running[lane]);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      running[lane]--;
-      return done;
-    };
-    const webhook = defineJob({ name: "webhook", payload, lane: "mirror", perform: work("mirror") });
-    const detect = defineJob({ name: "detect", payload, perform: work("main") });
-    const { queue, runner } = await runnerWith([webhook as never, detect as never], { concurrency: 6, laneConcurrency: { mirror: 3 } });
-    for (let n = 0; n < 9; n++) await queue.enqueue({ name: "webhook", shop: "sale.myshopify.com", payload: { n } });
-    for (let n = 0; n < 3; n++) await queue.enqueue({ name: "detect", shop: "sale.myshopify.com", payload: { n } });
-    await runner.drain();
-    expect(most).toEqual({ mirror: 3, main: 1 });
-  });
 });

@@ -47,8 +47,6 @@ export class DbJobQueue implements JobQueue {
 export interface RunnerOptions {
   concurrency: number;
   perShopConcurrency: number;
-  /** Lanes with a per-shop limit of their own (e.g. MIRROR_LANE); the others use perShopConcurrency. */
-  laneConcurrency?: Partial<Record<string, number>>;
   pollIntervalMs?: number;
   leaseMs?: number;
   /** SQLite: one process works the queue, so every `running` row at start is an orphan. */
@@ -202,10 +200,7 @@ export class DbJobRunner {
     const free = limit - this.running.size;
     if (free <= 0) return 0;
     const page = free * 4;
-    const startable = (job: DueJob) => {
-      const key = this.laneKey(job);
-      return (this.runningPerShop.get(key) ?? 0) < this.laneLimit(key);
-    };
+    const startable = (job: DueJob) => (this.runningPerShop.get(this.laneKey(job)) ?? 0) < this.options.perShopConcurrency;
     // The head of the queue first: one index range, however long the backlog.
     let candidates = await dueJobs(this.db, [], page);
     if (candidates.length === page && candidates.filter(startable).length < free && Date.now() - this.lastFairSearch >= FAIR_SEARCH_EVERY_MS) {
@@ -214,7 +209,7 @@ export class DbJobRunner {
       // at 13,000 queued jobs on SQLite) and the runner looks on every enqueue and every finished job,
       // over 100 times a second in a flash sale, so it runs at most every FAIR_SEARCH_EVERY_MS.
       this.lastFairSearch = Date.now();
-      const saturated = [...this.runningPerShop].filter(([key, running]) => !key.startsWith("|") && running >= this.laneLimit(key));
+      const saturated = [...this.runningPerShop].filter(([key, running]) => !key.startsWith("|") && running >= this.options.perShopConcurrency);
       if (saturated.length) candidates = await dueJobs(this.db, saturated.map(([key]) => this.laneExclusion(key)), page);
     }
     let started = 0;
@@ -244,10 +239,6 @@ export class DbJobRunner {
   /** "<shop>|<lane>": the per-shop limit counts per lane (JobDefinition.lane). Shop-less jobs start with "|". */
   private laneKey(job: Pick<DueJob, "shop" | "name">): string {
     return `${job.shop ?? ""}|${this.definitions.get(job.name)?.lane ?? ""}`;
-  }
-
-  private laneLimit(key: string): number {
-    return this.options.laneConcurrency?.[key.slice(key.lastIndexOf("|") + 1)] ?? this.options.perShopConcurrency;
   }
 
   /** The jobs of one shop lane, to leave out of the search for due jobs. */

@@ -8,7 +8,7 @@ import { errorMessage, log } from "~/lib/logger.server";
 import { BullJobQueue, redisConnection, startBullWorker } from "./bullmq-queue.server";
 import { DbJobQueue, DbJobRunner } from "./db-queue.server";
 import { jobDefinitions } from "./registry.server";
-import { MIRROR_LANE, type JobQueue } from "./types";
+import type { JobQueue } from "./types";
 
 // Chooses the queue from the environment: BullMQ when REDIS_URL is set, else the database queue
 // worked in-process. Web code only enqueues; runners are started by server.mjs or worker.mjs.
@@ -46,7 +46,6 @@ export async function startDbRunner(options: { webIsBusy?: () => boolean } = {})
   const runner = new DbJobRunner(client, queue, jobDefinitions(), {
     concurrency: config.JOB_CONCURRENCY,
     perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
-    laneConcurrency: { [MIRROR_LANE]: config.WEBHOOK_CONCURRENCY_PER_SHOP },
     leaseMs: config.JOB_LEASE_MS,
     reclaimAllOnStart: singleProcess,
     webIsBusy: options.webIsBusy,
@@ -83,7 +82,6 @@ export async function startQueueWorker(): Promise<BackgroundWork> {
   const worker = startBullWorker(client, queue, redisConnection(config.REDIS_URL), jobDefinitions(), {
     concurrency: config.JOB_CONCURRENCY,
     perShopConcurrency: config.JOB_CONCURRENCY_PER_SHOP,
-    laneConcurrency: { [MIRROR_LANE]: config.WEBHOOK_CONCURRENCY_PER_SHOP },
     leaseMs: config.JOB_LEASE_MS,
     prefix: config.REDIS_PREFIX,
   });

@@ -60,7 +60,7 @@ export interface JobDefinition<P = unknown> {
   /**
    * The per-shop limit counts jobs per lane: a job in its own lane runs beside the shop's other work.
    * Sending is one ("delivery"): a campaign must not wait behind a flash sale's webhook backlog, and
-   * it only reads what webhooks write. MIRROR_LANE is another. Unset: the shop's main lane. (Both runners.)
+   * it only reads what webhooks write. Unset: the shop's main lane. (Both runners.)
    */
   lane?: string;
   /** The payload holds personal data: the database runner wipes it when the job finishes (enqueue such jobs with `sensitive` too, for BullMQ). */
@@ -69,14 +69,6 @@ export interface JobDefinition<P = unknown> {
   /** Runs once when the job fails for good (terminal failure or attempts exhausted). */
   onGiveUp?(payload: P, context: JobContext, reason: string): Promise<void>;
 }
-
-/**
- * What writes the store mirror: webhook deliveries and the backfill. They take turns with each other
- * (or run side by side up to WEBHOOK_CONCURRENCY_PER_SHOP: the mirror's writes are safe for it), and
- * run beside the shop's insights, detection and campaigns, which only read the mirror: a flash sale's
- * deliveries no longer wait behind its customers' insight refreshes (ADR 022).
- */
-export const MIRROR_LANE = "mirror";
 
 export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
   return definition;

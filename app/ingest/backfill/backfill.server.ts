@@ -10,7 +10,7 @@ import { bulkOperationStatus } from "~/integrations/shopify/operations/bulk-oper
 import { tryParseJson } from "~/lib/json";
 import { log } from "~/lib/logger.server";
 import { scheduleRecompute } from "~/insights/store/jobs.server";
-import { MIRROR_LANE, defineJob, done, fail, retry, type JobContext, type JobOutcome, type JobQueue } from "~/jobs/types";
+import { defineJob, done, fail, retry, type JobContext, type JobOutcome, type JobQueue } from "~/jobs/types";
 import { ensureShop, isInstalled } from "~/shops/shops.server";
 import type { ApplyOutcome, MirrorContext } from "../mirror/context";
 import { upsertCustomer } from "../mirror/customers.server";
@@ -73,7 +73,6 @@ async function installedAdmin(db: Db, shop: string): Promise<{ ok: true; admin: 
 
 export const backfillNextJob = defineJob({
   name: NEXT,
-  lane: MIRROR_LANE,
   payload: z.object({ shop: z.string() }),
   async perform({ shop }, { db, queue }) {
     const runs = await db.backfillRun.findMany({ where: { shop, status: { in: ["pending", "running", "downloading"] } } });
@@ -111,7 +110,6 @@ export const backfillNextJob = defineJob({
 
 export const backfillPollJob = defineJob({
   name: POLL,
-  lane: MIRROR_LANE,
   payload: z.object({ runId: z.string() }),
   async perform({ runId }, { db, queue, shop }) {
     const run = await db.backfillRun.findUnique({ where: { id: runId } });
@@ -134,7 +132,6 @@ export const backfillPollJob = defineJob({
 
 export const backfillDownloadJob = defineJob({
   name: DOWNLOAD,
-  lane: MIRROR_LANE,
   payload: z.object({ runId: z.string() }),
   maxAttempts: 5,
   async perform({ runId }, context) {
