@@ -141,13 +141,15 @@ const dialects = new WeakMap<Db, RawDriver["kind"]>();
  * so the placeholders are chosen here: `?` for SQLite, `$1…` for PostgreSQL.
  */
 export function queryRows<T>(db: Db, query: Prisma.Sql): Promise<T[]> {
-  return dialects.get(db) === "postgres" ? db.$queryRawUnsafe<T[]>(query.text, ...query.values) : db.$queryRawUnsafe<T[]>(query.sql, ...query.values);
+  return db.$queryRawUnsafe<T[]>(sqlFor(db, query), ...query.values);
 }
 
 /** As queryRows, for a statement: the number of rows it changed. */
 export function executeSql(db: Db, query: Prisma.Sql): Promise<number> {
-  return dialects.get(db) === "postgres" ? db.$executeRawUnsafe(query.text, ...query.values) : db.$executeRawUnsafe(query.sql, ...query.values);
+  return db.$executeRawUnsafe(sqlFor(db, query), ...query.values);
 }
+
+const sqlFor = (db: Db, query: Prisma.Sql) => (dialects.get(db) === "postgres" ? query.text : query.sql);
 
 function connect(url: string): DbWithDriver {
   if (isPostgresUrl(url)) {

@@ -2,6 +2,7 @@ import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { type Db, executeSql, queryRows } from "~/db.server";
 import { tryParseJson } from "~/lib/json";
+import { REDACTED_PAYLOAD } from "~/privacy/redact.server";
 import { defineJob, done, fail } from "~/jobs/types";
 import { ensureShop } from "~/shops/shops.server";
 import { applyCommand } from "./apply.server";
@@ -75,7 +76,7 @@ async function loadDelivery(db: Db, id: string) {
 }
 
 async function settleDelivery(db: Db, id: string, settled: { applied: boolean; lastError: string | null; redactPayload: boolean }): Promise<void> {
-  const redact = settled.redactPayload ? Prisma.sql`, "payload" = '{"redacted":true}'` : Prisma.empty;
+  const redact = settled.redactPayload ? Prisma.sql`, "payload" = ${REDACTED_PAYLOAD}` : Prisma.empty;
   await executeSql(db, Prisma.sql`UPDATE "WebhookEvent" SET "status" = ${settled.applied ? "processed" : "skipped"}, "processedAt" = ${new Date()},
     "attempts" = "attempts" + 1, "lastError" = ${settled.lastError}${redact} WHERE "id" = ${id}`);
 }

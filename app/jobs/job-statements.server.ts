@@ -48,7 +48,7 @@ export async function dueJobs(db: Db, excluded: LaneExclusion[], limit: number):
   const rows = await queryRows<DueJob>(db, Prisma.sql`SELECT "id","name","shop","payload","attempts","maxAttempts" FROM "Job"
     WHERE "status" = 'queued' AND "runAt" <= ${new Date()}${lanes.length ? Prisma.join(lanes, "") : Prisma.empty}
     ORDER BY "runAt" ASC, "createdAt" ASC LIMIT ${limit}`);
-  // PostgreSQL answers integer columns as numbers, SQLite too unless they exceed 2^53; keep one type.
+  // Raw rows are not typed by the schema: make sure the counters are numbers whatever the driver gives.
   return rows.map((row) => ({ ...row, attempts: Number(row.attempts), maxAttempts: Number(row.maxAttempts) }));
 }
 

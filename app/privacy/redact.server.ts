@@ -21,7 +21,8 @@ import { scrubJsonText } from "./scrub";
 // earlier data exports, queued work about them; stored webhook deliveries that mention them are
 // scrubbed. The shop's ESP is asked to delete its profile of them (a job, retried; provider-deletion).
 
-const REDACTED_PAYLOAD = '{"redacted":true}';
+/** What a stored webhook payload that named a person becomes. */
+export const REDACTED_PAYLOAD = '{"redacted":true}';
 /**
  * Redacted orders and checkouts keep this as their Shopify version: the mirror applies a delivery only
  * when it is not older than what is stored (ADR 006), so a late or retried delivery about them is

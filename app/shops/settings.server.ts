@@ -17,11 +17,11 @@ const flowSwitchSchema = z
   })
   .prefault({});
 
-// A shop's settings live as JSON on Shop.settings, parsed by this one schema (defaults fill gaps, so
-// older rows keep working as settings are added).
 /** The longest attribution window a merchant can set (attribution looks this far back for clicks). */
 export const MAX_ATTRIBUTION_WINDOW_DAYS = 30;
 
+// A shop's settings live as JSON on Shop.settings, parsed by this one schema (defaults fill gaps, so
+// older rows keep working as settings are added).
 export const shopSettingsSchema = z.object({
   brandVoice: brandVoiceSchema.prefault({}),
   detectors: detectorConfigSchema.prefault({}),
